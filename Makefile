@@ -1,0 +1,68 @@
+# mailops.postfix: the two commands of the README, and their parts.
+#
+#   make lab    bring up the local lab in containers, converge it, send mail
+#               through it and print a report (make lab-destroy removes it)
+#   make test   every test: lint, sanity, unit tests and Molecule scenarios
+#
+# Both install what they need on first use: the Python virtualenv (.venv),
+# the link that lets Ansible find this collection, and the Debian images.
+
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.build/collections
+export ANSIBLE_ROLES_PATH := $(CURDIR)/roles
+export ANSIBLE_FORCE_COLOR := 0
+export PY_COLORS := 0
+LINK := .build/collections/ansible_collections/mailops/postfix
+# Scenarios run by `make test`, in this order (the lab is `make lab`).
+SCENARIOS ?= base modules
+
+.PHONY: lab lab-destroy test lint sanity unit molecule images venv bench
+
+$(BIN)/.installed: tests/requirements.txt
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r tests/requirements.txt
+	touch $@
+
+$(LINK):
+	mkdir -p $(dir $(LINK))
+	ln -sfn ../../../.. $(LINK)
+
+venv: $(BIN)/.installed $(LINK)
+
+images: venv
+	tests/images/build
+
+lab: venv images
+	$(BIN)/molecule create -s lab
+	$(BIN)/molecule converge -s lab
+	$(BIN)/molecule verify -s lab
+
+lab-destroy: venv
+	$(BIN)/molecule destroy -s lab
+
+lint: venv
+	$(BIN)/ansible-lint --profile production
+
+sanity: venv
+	tests/sanity
+
+unit: venv
+	$(BIN)/python -m pytest -q tests/unit
+
+molecule: venv images
+	set -e; for scenario in $(SCENARIOS); do \
+	  echo "=== molecule scenario $$scenario"; \
+	  start=$$(date +%s); \
+	  ($(BIN)/molecule test -s $$scenario); \
+	  echo "=== molecule scenario $$scenario passed in $$(( $$(date +%s) - start )) s"; \
+	done
+
+test: lint sanity unit molecule
+	@echo "make test: all passed"
+
+bench: venv images
+	for b in bench/*/run; do echo "=== $$b"; $$b; done
