@@ -1,5 +1,6 @@
+# Copyright (c) mailops.postfix contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Copyright: mailops.postfix contributors
 """Assemble Postfix's main.cf and master.cf from configuration fragments.
 
 Every role of the collection describes what it adds to Postfix in one
@@ -96,7 +97,8 @@ def _check_list_entries(fragment_name: str, lists: t.Any) -> dict[str, list[dict
             try:
                 order = int(entry.get("order", 50))
             except (TypeError, ValueError):
-                raise ConfigError(f"fragment {fragment_name}: lists.{param} entry {entry['name']}: order must be an integer, got {entry.get('order')!r}") from None
+                raise ConfigError(f"fragment {fragment_name}: lists.{param} entry {entry['name']}: "
+                                  f"order must be an integer, got {entry.get('order')!r}") from None
             checked.append({"name": str(entry["name"]), "order": order, "value": _value_text(entry.get("value")), "state": state, "fragment": fragment_name})
         result[param] = checked
     return result

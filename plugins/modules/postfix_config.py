@@ -1,6 +1,7 @@
 #!/usr/bin/python
+# Copyright (c) mailops.postfix contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Copyright: mailops.postfix contributors
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ description:
     is refused with Postfix's message or the conflict, and the running configuration stays as it was.
   - The roles call this module; you normally do not call it yourself.
 author:
-  - mailops.postfix contributors
+  - mailops.postfix contributors (@mailops)
 attributes:
   check_mode:
     description: Can run in check mode and return the changed status and diff without writing.

@@ -56,7 +56,8 @@ def test_override_wins():
 
 
 def test_lists_are_ordered_across_fragments_and_absent_removes():
-    grey = {"name": "greylisting", "lists": {"smtpd_relay_restrictions": [{"name": "grey", "order": 600, "value": "check_policy_service inet:127.0.0.1:10023"}]}}
+    entry = {"name": "grey", "order": 600, "value": "check_policy_service inet:127.0.0.1:10023"}
+    grey = {"name": "greylisting", "lists": {"smtpd_relay_restrictions": [entry]}}
     result = merged(BASE, grey)
     assert result["main"]["smtpd_relay_restrictions"] == "permit_mynetworks, check_policy_service inet:127.0.0.1:10023, reject_unauth_destination"
     gone = {"name": "zz", "lists": {"smtpd_relay_restrictions": [{"name": "grey", "state": "absent"}]}}
