@@ -1,0 +1,550 @@
+#!/usr/bin/python
+# Copyright: mailops.postfix contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: rbl_check
+short_description: Check addresses and domains against DNS blocklists, and check the lists' health
+version_added: 0.1.0
+description:
+  - Looks up IPv4 and IPv6 addresses (and domain names, on domain-based lists) on several DNS blocklists (DNSBLs)
+    concurrently, with a timeout per query and a deadline for the whole run, and returns a structured report.
+  - Query names are built as RFC 5782 defines them (reversed octets for IPv4, reversed nibbles for IPv6, the domain
+    name itself for domain lists), and only C(A) records are asked; C(TXT) records (the reason) are asked only for
+    the names found listed.
+  - Every answer is classified as C(listed) (with its codes and TXT reason), C(not_listed) (NXDOMAIN, or codes the
+    C(listed_codes) filter of the list ignores) or C(error). A timeout, SERVFAIL, REFUSED, an answer outside
+    127.0.0.0/8 (a dead or parked zone answering with a wildcard) and the lists' own error codes (by default any
+    answer in 127.255.255.0/24, such as Spamhaus's 127.255.255.254 for queries through public resolvers, and
+    127.0.0.1) are errors, never C(not_listed).
+  - With O(health_check=true), each list is checked as RFC 5782 section 5 says; the test entry 127.0.0.2 (C(TEST)
+    for a domain list) must be listed and 127.0.0.1 (C(INVALID)) must not. A list that answers for everything, for
+    nothing, or with errors fails, and its results for O(addresses) are reported as errors.
+    O(addresses) may then be empty, to check the lists only.
+  - The module only reads (DNS queries); it never changes the host and reports C(changed=false).
+  - Uses the dnspython library (asyncio resolver) on the managed host; on Debian it is the package
+    C(python3-dnspython).
+author:
+  - mailops.postfix contributors (@mailops)
+requirements:
+  - dnspython >= 2.3 (Debian package C(python3-dnspython)) on the managed host
+attributes:
+  check_mode:
+    description: Runs in check mode exactly as without it; it only reads.
+    support: full
+  diff_mode:
+    description: Nothing changes, so there is no diff.
+    support: none
+  idempotent:
+    description: The module never changes anything.
+    support: full
+options:
+  addresses:
+    description:
+      - IPv4 and IPv6 addresses, and domain names, to look up.
+      - IP addresses are looked up on the lists of C(type) V(ip), domain names on the lists of C(type) V(domain).
+      - A value that contains C(:) or only digits and dots must be a valid IP address; the module fails, naming the
+        value, before any query otherwise.
+      - May be empty when O(health_check=true).
+    type: list
+    elements: str
+    default: []
+  lists:
+    description:
+      - The DNSBLs to query. Each is either a string or a dict.
+      - A string is a zone name (V(zen.example)), optionally with a Postfix C(reject_rbl_client) reply filter
+        (V(zen.example=127.0.0.[2..11]), V(bl.example=127.0.0.2)); a C(*weight) suffix, as in Postfix's
+        C(postscreen_dnsbl_sites), is accepted and ignored.
+      - A dict has the keys C(zone) (required, may also carry a C(=filter)), C(type) (V(ip), the default, or
+        V(domain)), C(listed_codes) and C(error_codes).
+      - C(listed_codes) is a reply filter, a string or a list of patterns; each pattern is an address
+        (V(127.0.0.2)), a Postfix pattern where an octet is a number or a V([n;n..n]) set (V(127.0.0.[2..11]),
+        V(127.0.[0;1].[2..4])), or a network (V(127.0.0.0/24)). Answers that match no pattern mean "not listed".
+        Without a filter, any answer in 127.0.0.0/8 that is not an error code is a listing.
+      - C(error_codes) are the answers that mean the list refused to answer, in the same syntax; the default is
+        V(127.255.255.0/24) and V(127.0.0.1). An empty list disables them. An answer outside 127.0.0.0/8 is always
+        an error.
+    type: list
+    elements: raw
+    required: true
+  health_check:
+    description:
+      - Check each list with its RFC 5782 test entries and report C(healthy) and the reason in RV(lists).
+      - Results on a list that fails are reported as errors.
+    type: bool
+    default: false
+  fail_on_listed:
+    description: Fail when an address is listed on any list; the message names the addresses and the lists.
+    type: bool
+    default: false
+  fail_on_unhealthy:
+    description: Fail when a list fails its health check (requires O(health_check=true)); the message names the lists and why.
+    type: bool
+    default: false
+  nameserver:
+    description:
+      - The nameserver to send the queries to, as an IP address with an optional port
+        (V(127.0.0.1), V(127.0.0.1:5353), V(::1), V([::1]:5353)).
+      - By default the nameservers of C(/etc/resolv.conf).
+      - Most lists refuse queries through public resolvers (and answer error codes, which are reported as errors);
+        use a local recursive resolver.
+    type: str
+  timeout:
+    description:
+      - Seconds one query may take, retries included; each attempt waits at most 2 seconds (or O(timeout) when
+        shorter). A query that has no answer by then is an error.
+    type: float
+    default: 5.0
+  deadline:
+    description: Seconds the whole run may take; the lookups not finished by then are reported as errors.
+    type: float
+    default: 60.0
+  concurrency:
+    description: How many queries may be in flight at once.
+    type: int
+    default: 64
+  query_txt:
+    description: Ask the C(TXT) record (the list's reason) of each listed name.
+    type: bool
+    default: true
+notes:
+  - IPv4-mapped IPv6 addresses (V(::ffff:192.0.2.1)) are looked up as IPv6 addresses, as RFC 5782 requires.
+  - The health check probes are not affected by C(listed_codes); a filtered list is healthy when the list itself is.
+seealso:
+  - name: RFC 5782
+    description: DNS Blacklists and Whitelists.
+    link: https://www.rfc-editor.org/rfc/rfc5782
+"""
+
+EXAMPLES = r"""
+- name: Check the outgoing addresses against two lists
+  mailops.postfix.rbl_check:
+    addresses:
+      - 192.0.2.25
+      - 2001:db8::25
+    lists:
+      - zen.spamhaus.org=127.0.0.[2..11]
+      - bl.spamcop.net
+    nameserver: 127.0.0.1
+  register: rbl
+
+- name: Show where they are listed
+  ansible.builtin.debug:
+    msg: "{{ rbl.results | selectattr('status', 'equalto', 'listed') | list }}"
+
+- name: Fail when one is listed
+  mailops.postfix.rbl_check:
+    addresses: "{{ ansible_facts['all_ipv4_addresses'] }}"
+    lists: [zen.spamhaus.org]
+    fail_on_listed: true
+
+- name: Check the health of the lists before Postfix uses them
+  mailops.postfix.rbl_check:
+    lists:
+      - zen.spamhaus.org
+      - zone: dbl.spamhaus.org
+        type: domain
+      - zone: list.dnswl.org
+        error_codes: [127.0.0.255, 127.255.255.0/24]
+    health_check: true
+  register: rbl_health
+
+- name: Keep only the healthy ones
+  ansible.builtin.set_fact:
+    healthy_dnsbls: "{{ rbl_health.lists | dict2items | selectattr('value.healthy') | map(attribute='key') | list }}"
+"""
+
+RETURN = r"""
+results:
+  description: One entry per address and list (addresses on ip lists, domain names on domain lists).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    address:
+      description: The address or domain name, as given.
+      type: str
+      sample: 192.0.2.99
+    list:
+      description: The list, in Postfix syntax (zone, or zone=filter).
+      type: str
+      sample: zen.spamhaus.org=127.0.0.[2..11]
+    zone:
+      description: The list's zone.
+      type: str
+      sample: zen.spamhaus.org
+    query:
+      description: The name looked up.
+      type: str
+      sample: 99.2.0.192.zen.spamhaus.org
+    status:
+      description: V(listed), V(not_listed) or V(error).
+      type: str
+      sample: listed
+    codes:
+      description:
+        - The A records that made the listing; for an error, the records answered; for V(not_listed), those
+          the filter ignored (usually none).
+      type: list
+      elements: str
+      sample: [127.0.0.2]
+    reason:
+      description: The TXT record(s) of a listed name, joined with C(; ); null when there is none.
+      type: str
+      sample: Listed for spam, see https://example.org/lookup
+    error:
+      description: Why the status is V(error); null otherwise.
+      type: str
+      sample: "timeout: The resolution lifetime expired after 1.002 seconds"
+listed:
+  description: The addresses listed on at least one list.
+  returned: always
+  type: list
+  elements: str
+  sample: [192.0.2.99]
+lists:
+  description:
+    - Per list zone, its health and settings. C(healthy) and the probes are only set with O(health_check=true);
+      C(healthy) is null otherwise.
+  returned: always
+  type: dict
+  sample:
+    dnsbl.test:
+      healthy: true
+      reason: lists 127.0.0.2 (127.0.0.2) and not 127.0.0.1, as RFC 5782 requires
+      type: ip
+      probes:
+        127.0.0.2: {status: listed, codes: [127.0.0.2], error: null}
+        127.0.0.1: {status: not_listed, codes: [], error: null}
+summary:
+  description: Counts of the run.
+  returned: always
+  type: dict
+  contains:
+    addresses:
+      description: Distinct addresses and domain names checked.
+      type: int
+    lists:
+      description: Distinct lists.
+      type: int
+    lookups:
+      description: Entries in RV(results).
+      type: int
+    listed:
+      description: Results with status V(listed).
+      type: int
+    not_listed:
+      description: Results with status V(not_listed).
+      type: int
+    errors:
+      description: Results with status V(error).
+      type: int
+    healthy:
+      description: Lists that passed the health check.
+      type: int
+    unhealthy:
+      description: Lists that failed the health check.
+      type: int
+    elapsed:
+      description: Seconds the queries took.
+      type: float
+"""
+
+import asyncio
+import time
+import traceback
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible_collections.mailops.postfix.plugins.module_utils._dnsbl import (
+    HEALTH_PROBES,
+    KIND_ANSWER,
+    KIND_DEADLINE,
+    KIND_ERROR,
+    KIND_NO_NAMESERVERS,
+    KIND_NODATA,
+    KIND_NXDOMAIN,
+    KIND_REFUSED,
+    KIND_SERVFAIL,
+    KIND_TIMEOUT,
+    LISTED,
+    DnsblError,
+    ListSpec,
+    Outcome,
+    Target,
+    apply_health,
+    classify,
+    dedupe,
+    health_verdict,
+    listed_message,
+    parse_list_spec,
+    parse_nameserver,
+    parse_target,
+    query_name,
+    summarize,
+    txt_reason,
+)
+
+DNSPYTHON_IMPORT_ERROR: t.Optional[str]
+try:
+    import dns.asyncresolver
+    import dns.exception
+    import dns.rdatatype
+    import dns.resolver
+except ImportError:
+    HAS_DNSPYTHON = False
+    DNSPYTHON_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_DNSPYTHON = True
+    DNSPYTHON_IMPORT_ERROR = None
+
+ATTEMPT_TIMEOUT = 2.0
+
+
+class Lookup:
+    """One query name to resolve: an address on a list, or a health probe."""
+
+    __slots__ = ("target", "spec", "qname", "probe", "a", "txt")
+
+    def __init__(self, target: Target, spec: ListSpec, qname: str, probe: bool = False) -> None:
+        self.target = target
+        self.spec = spec
+        self.qname = qname
+        self.probe = probe
+        self.a: t.Optional[Outcome] = None
+        self.txt: t.Optional[Outcome] = None
+
+
+def outcome_from_exception(exc: BaseException) -> Outcome:
+    """Map a dnspython exception to an Outcome (see _dnsbl.classify)."""
+    if isinstance(exc, dns.resolver.NXDOMAIN):
+        return Outcome(KIND_NXDOMAIN)
+    if isinstance(exc, dns.resolver.NoAnswer):
+        return Outcome(KIND_NODATA)
+    if isinstance(exc, dns.exception.Timeout):
+        return Outcome(KIND_TIMEOUT, message=str(exc))
+    if isinstance(exc, dns.resolver.NoNameservers):
+        text = str(exc)
+        if "SERVFAIL" in text:
+            kind = KIND_SERVFAIL
+        elif "REFUSED" in text:
+            kind = KIND_REFUSED
+        else:
+            kind = KIND_NO_NAMESERVERS
+        return Outcome(kind, message=text)
+    return Outcome(KIND_ERROR, message=f"{type(exc).__name__}: {exc}")
+
+
+def make_resolver(nameserver: t.Optional[t.Tuple[str, int]], timeout: float) -> "dns.asyncresolver.Resolver":
+    if nameserver is None:
+        resolver = dns.asyncresolver.Resolver()
+    else:
+        resolver = dns.asyncresolver.Resolver(configure=False)
+        # The port first: dnspython >= 2.4 binds it when nameservers is set.
+        resolver.port = nameserver[1]
+        resolver.nameservers = [nameserver[0]]
+    resolver.timeout = min(ATTEMPT_TIMEOUT, timeout)
+    resolver.lifetime = timeout
+    resolver.cache = None
+    return resolver
+
+
+async def resolve(resolver: "dns.asyncresolver.Resolver", qname: str, rdtype: str) -> Outcome:
+    try:
+        # An absolute name: the search list of resolv.conf never applies.
+        answer = await resolver.resolve(qname + ".", rdtype, search=False)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        return outcome_from_exception(exc)
+    if rdtype == "TXT":
+        records = tuple(b"".join(rdata.strings).decode("utf-8", "replace") for rdata in answer)
+    else:
+        records = tuple(rdata.address for rdata in answer)
+    return Outcome(KIND_ANSWER, records)
+
+
+async def run_lookups(
+    lookups: t.List[Lookup],
+    resolver: "dns.asyncresolver.Resolver",
+    concurrency: int,
+    deadline: float,
+    query_txt: bool,
+) -> None:
+    """Resolve every lookup, at most `concurrency` queries in flight, and stop
+    at the deadline: what is unfinished then gets a deadline outcome."""
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def one(lookup: Lookup) -> None:
+        async with semaphore:
+            lookup.a = await resolve(resolver, lookup.qname, "A")
+        if not query_txt or lookup.probe:
+            return
+        if classify(lookup.a, lookup.spec).status != LISTED:
+            return
+        async with semaphore:
+            lookup.txt = await resolve(resolver, lookup.qname, "TXT")
+
+    if not lookups:
+        return
+    tasks = [asyncio.ensure_future(one(lookup)) for lookup in lookups]
+    _done, pending = await asyncio.wait(tasks, timeout=deadline)
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.gather(*pending, return_exceptions=True)
+    message = f"the run's deadline of {deadline:g}s passed first"
+    for lookup in lookups:
+        if lookup.a is None:
+            lookup.a = Outcome(KIND_DEADLINE, message=message)
+
+
+def build_lookups(targets: t.List[Target], specs: t.List[ListSpec], health_check: bool) -> t.List[Lookup]:
+    lookups = []
+    for target in targets:
+        for spec in specs:
+            if spec.type == target.list_type:
+                lookups.append(Lookup(target, spec, query_name(target, spec.zone)))
+    if health_check:
+        done = set()
+        for spec in specs:
+            if spec.zone in done:
+                continue
+            done.add(spec.zone)
+            for probe in HEALTH_PROBES[spec.type]:
+                target = parse_target(probe)
+                lookups.append(Lookup(target, spec, query_name(target, spec.zone), probe=True))
+    return lookups
+
+
+def report(lookups: t.List[Lookup], specs: t.List[ListSpec], health_check: bool) -> t.Tuple[t.List[dict], t.Dict[str, dict]]:
+    results = []
+    for lookup in lookups:
+        if lookup.probe:
+            continue
+        assert lookup.a is not None
+        verdict = classify(lookup.a, lookup.spec)
+        results.append({
+            "address": lookup.target.text.strip(),
+            "list": lookup.spec.name,
+            "zone": lookup.spec.zone,
+            "query": lookup.qname,
+            "status": verdict.status,
+            "codes": list(verdict.codes),
+            "reason": txt_reason(lookup.txt) if verdict.status == LISTED else None,
+            "error": verdict.error,
+        })
+
+    lists: t.Dict[str, dict] = {}
+    for spec in specs:
+        if spec.zone not in lists:
+            lists[spec.zone] = {
+                "healthy": None,
+                "reason": "not checked (health_check=false)",
+                "type": spec.type,
+                "names": [],
+                "probes": {},
+            }
+        lists[spec.zone]["names"].append(spec.name)
+    if health_check:
+        probes: t.Dict[str, t.Dict[str, t.Any]] = {}
+        for lookup in lookups:
+            if lookup.probe:
+                assert lookup.a is not None
+                probes.setdefault(lookup.spec.zone, {})[lookup.target.value] = (
+                    lookup.spec, classify(lookup.a, lookup.spec, apply_filter=False)
+                )
+        for zone, by_probe in probes.items():
+            spec = next(iter(by_probe.values()))[0]
+            positive, negative = (by_probe[name][1] for name in HEALTH_PROBES[spec.type])
+            healthy, reason = health_verdict(spec, positive, negative)
+            lists[zone]["healthy"] = healthy
+            lists[zone]["reason"] = reason
+            lists[zone]["probes"] = {
+                name: {"status": verdict.status, "codes": list(verdict.codes), "error": verdict.error}
+                for name, (_spec, verdict) in by_probe.items()
+            }
+        apply_health(results, lists)
+    return results, lists
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=dict(
+            addresses=dict(type="list", elements="str", default=[]),
+            lists=dict(type="list", elements="raw", required=True),
+            health_check=dict(type="bool", default=False),
+            fail_on_listed=dict(type="bool", default=False),
+            fail_on_unhealthy=dict(type="bool", default=False),
+            nameserver=dict(type="str"),
+            timeout=dict(type="float", default=5.0),
+            deadline=dict(type="float", default=60.0),
+            concurrency=dict(type="int", default=64),
+            query_txt=dict(type="bool", default=True),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+
+    # Input first: bad values fail before any query, naming the value.
+    for option in ("timeout", "deadline"):
+        if params[option] <= 0:
+            module.fail_json(msg=f"option {option} must be a positive number of seconds, got {params[option]}")
+    if params["concurrency"] < 1:
+        module.fail_json(msg=f"option concurrency must be at least 1, got {params['concurrency']}")
+    if params["fail_on_unhealthy"] and not params["health_check"]:
+        module.fail_json(msg="option fail_on_unhealthy requires health_check=true")
+    try:
+        targets = dedupe((parse_target(value) for value in params["addresses"]), key=lambda target: target.value)
+        if not params["lists"]:
+            raise DnsblError("option lists is empty: give at least one DNSBL zone")
+        specs = dedupe((parse_list_spec(value) for value in params["lists"]), key=lambda spec: (spec.name, spec.type))
+        types: t.Dict[str, str] = {}
+        for spec in specs:
+            if types.setdefault(spec.zone, spec.type) != spec.type:
+                raise DnsblError(f"list {spec.zone!r} is given both as an ip and as a domain list")
+        nameserver = parse_nameserver(params["nameserver"]) if params["nameserver"] is not None else None
+        lookups = build_lookups(targets, specs, params["health_check"])
+    except DnsblError as exc:
+        module.fail_json(msg=str(exc))
+    if not targets and not params["health_check"]:
+        module.fail_json(msg="nothing to do: option addresses is empty and health_check is false")
+
+    if not HAS_DNSPYTHON:
+        module.fail_json(
+            msg=missing_required_lib("dnspython", reason="to query DNSBLs (Debian package python3-dnspython)"),
+            exception=DNSPYTHON_IMPORT_ERROR,
+        )
+
+    try:
+        resolver = make_resolver(nameserver, params["timeout"])
+    except dns.exception.DNSException as exc:
+        module.fail_json(msg=f"cannot configure the resolver from /etc/resolv.conf: {exc}; set the nameserver option")
+
+    started = time.monotonic()
+    asyncio.run(run_lookups(lookups, resolver, params["concurrency"], params["deadline"], params["query_txt"]))
+    elapsed = time.monotonic() - started
+
+    results, lists = report(lookups, specs, params["health_check"])
+    listed = dedupe((r["address"] for r in results if r["status"] == LISTED), key=lambda address: address)
+    outcome = dict(
+        changed=False,
+        results=results,
+        listed=listed,
+        lists=lists,
+        summary=summarize(results, lists, len(targets), elapsed),
+    )
+    if params["fail_on_unhealthy"]:
+        unhealthy = [f"{zone}: {entry['reason']}" for zone, entry in lists.items() if entry["healthy"] is False]
+        if unhealthy:
+            module.fail_json(msg="DNSBL health check failed: " + "; ".join(unhealthy), **outcome)
+    if params["fail_on_listed"] and listed:
+        module.fail_json(msg=listed_message(results), **outcome)
+    module.exit_json(**outcome)
+
+
+if __name__ == "__main__":
+    main()
