@@ -13,6 +13,7 @@ import json
 import sys
 import time
 import warnings
+from importlib.metadata import version
 
 warnings.simplefilter("ignore", DeprecationWarning)
 
@@ -42,7 +43,7 @@ def main() -> None:
         "lookups": sum(len(r.providers) for r in results),
         "listed": sum(len(r.detected_by) for r in results),
         "errors": sum(len(r.failed_providers) for r in results),
-        "version": getattr(pydnsbl, "__version__", None),
+        "version": version("pydnsbl"),
     }))
 
 

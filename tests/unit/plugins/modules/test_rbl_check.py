@@ -16,8 +16,11 @@ import pytest
 
 dns = pytest.importorskip("dns")
 
+import dns.flags  # noqa: E402
 import dns.message  # noqa: E402
 import dns.rcode  # noqa: E402
+import dns.rdatatype  # noqa: E402
+import dns.resolver  # noqa: E402
 import dns.rrset  # noqa: E402
 
 from ansible.module_utils.testing import patch_module_args  # noqa: E402
@@ -54,6 +57,46 @@ def lookup(name: str):
     return None
 
 
+CNAMES = {"13.2.0.192.dnsbl.test": "99.2.0.192.dnsbl.test"}
+TRUNCATED_TXT = {"14.2.0.192.dnsbl.test": "a long reason " * 40}
+
+
+def answer(data: bytes, tcp: bool):
+    """The response to a query, or None to stay silent."""
+    query = dns.message.from_wire(data)
+    question = query.question[0]
+    name = question.name.to_text(omit_final_dot=True).lower()
+    if name.endswith(SILENT_ZONE):
+        return None
+    response = dns.message.make_response(query)
+    if name.endswith(SERVFAIL_ZONE):
+        response.set_rcode(dns.rcode.SERVFAIL)
+    elif name.endswith(REFUSED_ZONE):
+        response.set_rcode(dns.rcode.REFUSED)
+    elif name in CNAMES:
+        target = CNAMES[name]
+        response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "CNAME", target + "."))
+        response.answer.append(dns.rrset.from_text(target + ".", 60, "IN", "A", *lookup(target)))
+    elif name in TRUNCATED_TXT:
+        if question.rdtype == dns.rdatatype.A:
+            response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "A", "127.0.0.2"))
+        elif question.rdtype == dns.rdatatype.TXT and not tcp:
+            response.flags |= dns.flags.TC
+        elif question.rdtype == dns.rdatatype.TXT:
+            text = TRUNCATED_TXT[name]
+            chunks = " ".join(f'"{text[i:i + 200]}"' for i in range(0, len(text), 200))
+            response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "TXT", chunks))
+    else:
+        codes = lookup(name)
+        if codes is None:
+            response.set_rcode(dns.rcode.NXDOMAIN)
+        elif question.rdtype == dns.rdatatype.A:
+            response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "A", *codes))
+        elif question.rdtype == dns.rdatatype.TXT and name in TXT:
+            response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "TXT", f'"{TXT[name]}"'))
+    return response.to_wire()
+
+
 class Server(asyncio.DatagramProtocol):
     def __init__(self) -> None:
         self.transport = None
@@ -64,25 +107,24 @@ class Server(asyncio.DatagramProtocol):
 
     def datagram_received(self, data, addr) -> None:
         self.queries += 1
-        query = dns.message.from_wire(data)
-        question = query.question[0]
-        name = question.name.to_text(omit_final_dot=True).lower()
-        if name.endswith(SILENT_ZONE):
-            return
-        response = dns.message.make_response(query)
-        if name.endswith(SERVFAIL_ZONE):
-            response.set_rcode(dns.rcode.SERVFAIL)
-        elif name.endswith(REFUSED_ZONE):
-            response.set_rcode(dns.rcode.REFUSED)
-        else:
-            codes = lookup(name)
-            if codes is None:
-                response.set_rcode(dns.rcode.NXDOMAIN)
-            elif question.rdtype == dns.rdatatype.A:
-                response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "A", *codes))
-            elif question.rdtype == dns.rdatatype.TXT and name in TXT:
-                response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "TXT", f'"{TXT[name]}"'))
-        self.transport.sendto(response.to_wire(), addr)
+        wire = answer(data, tcp=False)
+        if wire is not None:
+            self.transport.sendto(wire, addr)
+
+
+async def serve_tcp(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while True:
+            size = int.from_bytes(await reader.readexactly(2), "big")
+            wire = answer(await reader.readexactly(size), tcp=True)
+            if wire is None:
+                break
+            writer.write(len(wire).to_bytes(2, "big") + wire)
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    finally:
+        writer.close()
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +140,7 @@ def server():
             loop.create_datagram_endpoint(lambda: protocol, local_addr=("127.0.0.1", 0), family=socket.AF_INET)
         )
         holder["port"] = transport.get_extra_info("sockname")[1]
+        loop.run_until_complete(asyncio.start_server(serve_tcp, "127.0.0.1", holder["port"]))
         ready.set()
         loop.run_forever()
         transport.close()
@@ -244,3 +287,29 @@ def test_bad_input_fails_before_any_query(server, capsys, args, message):
     out = run_module(capsys, **{"nameserver": "127.0.0.1:9", **args})
     assert out["rc"] == 1
     assert message in out["msg"]
+
+
+def test_cname_and_truncation_go_through_the_resolver(server, capsys):
+    out = run_module(capsys, addresses=["192.0.2.13", "192.0.2.14"], lists=["dnsbl.test"], nameserver=server)
+    results = {r["address"]: r for r in out["results"]}
+    assert results["192.0.2.13"]["status"] == "listed"  # CNAME to 192.0.2.99's entry
+    assert results["192.0.2.13"]["codes"] == ["127.0.0.2", "127.0.0.4"]
+    assert results["192.0.2.14"]["status"] == "listed"
+    assert results["192.0.2.14"]["reason"] == TRUNCATED_TXT["14.2.0.192.dnsbl.test"]  # over TCP
+
+
+def test_first_nameserver():
+    resolver = rbl_check.make_resolver(("127.0.0.1", 5353), 5.0)
+    assert rbl_check.first_nameserver(resolver) == ("127.0.0.1", 5353)
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = ["::1", "127.0.0.1"]
+    assert rbl_check.first_nameserver(resolver) == ("::1", 53)
+    resolver.nameservers = []
+    assert rbl_check.first_nameserver(resolver) is None
+
+
+def test_without_first_attempt_the_resolver_answers(server, capsys, monkeypatch):
+    monkeypatch.setattr(rbl_check, "first_nameserver", lambda resolver: None)
+    out = run_module(capsys, addresses=["192.0.2.99", "192.0.2.1"], lists=["dnsbl.test"], nameserver=server)
+    assert [r["status"] for r in out["results"]] == ["listed", "not_listed"]
+    assert out["results"][0]["reason"] == "Listed for testing"
