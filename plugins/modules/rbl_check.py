@@ -25,8 +25,9 @@ description:
     nothing, or with errors fails, and its results for O(addresses) are reported as errors.
     O(addresses) may then be empty, to check the lists only.
   - The module only reads (DNS queries); it never changes the host and reports C(changed=false).
-  - Uses the dnspython library (asyncio resolver) on the managed host; on Debian it is the package
-    C(python3-dnspython).
+  - Uses the dnspython library on the managed host (on Debian the package C(python3-dnspython)); the first attempt
+    of each query goes to the first nameserver through dnspython's asyncio query layer, and everything but a plain
+    answer or NXDOMAIN (timeouts, truncation, SERVFAIL, CNAMEs, other nameservers) through its asyncio resolver.
 author:
   - mailops.postfix contributors (@mailops)
 requirements:
@@ -103,7 +104,7 @@ options:
     type: float
     default: 60.0
   concurrency:
-    description: How many queries may be in flight at once.
+    description: How many queries may be in flight at once (one worker each).
     type: int
     default: 64
   query_txt:
@@ -639,7 +640,7 @@ def main() -> None:
 
     if not HAS_DNSPYTHON:
         module.fail_json(
-            msg=missing_required_lib("dnspython", reason="to query DNSBLs (Debian package python3-dnspython)"),
+            msg=missing_required_lib("dnspython >= 2.3", reason="to query DNSBLs (Debian package python3-dnspython)"),
             exception=DNSPYTHON_IMPORT_ERROR,
         )
 
