@@ -7,6 +7,7 @@ Starts a throwaway container from mailops/debian:bookworm (removed at the
 end), generates a source of ENTRIES lines in it, and times through
 ansible-playbook (one play per measurement, docker connection):
 
+  0. floor   ansible.builtin.command: true (the fixed cost of one task)
   1. plain   ansible.builtin.command: postmap TYPE:FILE
   2. build   mailops.postfix.postmap building the same table from `src`
   3. same    an unchanged re-run of the module
@@ -100,11 +101,13 @@ def module_task(map_type: str) -> dict:
 
 def measure(container: str, map_type: str, repeat: int, tmpdir: str) -> dict[str, list]:
     suffix = {'hash': '.db', 'lmdb': '.lmdb', 'cdb': '.cdb', 'btree': '.db'}[map_type]
-    figures: dict[str, list] = {'plain': [], 'build': [], 'same': []}
+    figures: dict[str, list] = {'floor': [], 'plain': [], 'build': [], 'same': []}
+    floor_task = {'name': 'no-op command', 'ansible.builtin.command': {'argv': ['true']}}
     plain_task = {'name': 'plain postmap', 'ansible.builtin.command': {'argv': ['postmap', '{0}:{1}'.format(map_type, SOURCE)]}}
     for dummy in range(repeat):
         # Start each build from nothing, with the source in the page cache.
         in_container(container, 'rm -f {0}{1} {2}/module_{3} {2}/module_{3}{1}; cat {0} >/dev/null'.format(SOURCE, suffix, WORK, map_type))
+        figures['floor'].append(play(container, floor_task, tmpdir))
         figures['plain'].append(play(container, plain_task, tmpdir))
         figures['build'].append(play(container, module_task(map_type), tmpdir))
         figures['same'].append(play(container, module_task(map_type), tmpdir))
@@ -140,15 +143,20 @@ def main() -> None:
         for map_type in args.types.split(','):
             results[map_type] = measure(container, map_type, args.repeat, tmpdir)
 
-        header = '{0:<6} {1:<26} {2:>9} {3:>9} {4:>8}'.format('type', 'run', 'task s', 'wall s', 'changed')
+        header = '{0:<6} {1:<26} {2:>9} {3:>9} {4:>8}  {5}'.format('type', 'run', 'task s', 'wall s', 'changed', 'each task s')
         print(header)
         print('-' * len(header))
-        labels = {'plain': 'plain postmap (command)', 'build': 'module build (src)', 'same': 'module unchanged re-run'}
+        labels = {
+            'floor': 'no-op command (floor)', 'plain': 'plain postmap (command)',
+            'build': 'module build (src)', 'same': 'module unchanged re-run',
+        }
         for map_type, figures in results.items():
-            for name in ('plain', 'build', 'same'):
-                changed = ','.join('yes' if value[2] else 'no' for value in figures[name])
-                print('{0:<6} {1:<26} {2:>9.2f} {3:>9.2f} {4:>8}'.format(
-                    map_type, labels[name], median(figures[name], 0), median(figures[name], 1), changed))
+            for name in ('floor', 'plain', 'build', 'same'):
+                changed = 'yes' if all(value[2] for value in figures[name]) else (
+                    'no' if not any(value[2] for value in figures[name]) else 'mixed')
+                each = ' '.join('{0:.2f}'.format(value[0]) for value in figures[name])
+                print('{0:<6} {1:<26} {2:>9.2f} {3:>9.2f} {4:>8}  {5}'.format(
+                    map_type, labels[name], median(figures[name], 0), median(figures[name], 1), changed, each))
         print()
         header = '{0:<6} {1:<22} {2:>8} {3:>8}  {4}'.format('type', 'ratio', 'task', 'wall', 'goal (on task time)')
         print(header)
@@ -162,6 +170,9 @@ def main() -> None:
             ratio = same / build
             print('{0:<6} {1:<22} {2:>8.2f} {3:>8.2f}  {4} (< 0.20)'.format(
                 map_type, 'unchanged / build', ratio, wsame / wbuild, 'holds' if ratio < 0.2 else 'MISSED'))
+            floor = median(figures['floor'], 0)
+            print('{0:<6} {1:<22} {2:>8.2f} {3:>8}  (module work only: times less the no-op floor)'.format(
+                map_type, 'same-floor/build-floor', max(same - floor, 0.0) / max(build - floor, 1e-9), ''))
     finally:
         sh('docker', 'rm', '-f', container, check=False)
         shutil.rmtree(tmpdir, ignore_errors=True)
