@@ -51,7 +51,7 @@ sanity: venv
 	tests/sanity
 
 unit: venv
-	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q tests/unit tests/docs
 
 molecule: venv images
 	set -e; for scenario in $(SCENARIOS); do \
