@@ -550,7 +550,6 @@ def report(lookups: t.List[Lookup], specs: t.List[ListSpec], health_check: bool)
     for lookup in lookups:
         if lookup.probe:
             continue
-        assert lookup.a is not None
         verdict = classify(lookup.a, lookup.spec)
         results.append({
             "address": lookup.target.text.strip(),
@@ -578,7 +577,6 @@ def report(lookups: t.List[Lookup], specs: t.List[ListSpec], health_check: bool)
         probes: t.Dict[str, t.Dict[str, t.Any]] = {}
         for lookup in lookups:
             if lookup.probe:
-                assert lookup.a is not None
                 probes.setdefault(lookup.spec.zone, {})[lookup.target.value] = (
                     lookup.spec, classify(lookup.a, lookup.spec, apply_filter=False)
                 )
