@@ -158,7 +158,6 @@ class AddressMatcher:
 
     def match(self, address: str) -> bool:
         if self.kind == "regex":
-            assert self.regex is not None
             return self.regex.search(address) is not None
         if self.kind == "exact":
             return address.lower() == self.value
@@ -536,7 +535,6 @@ class LineSource:
         )
 
     def __iter__(self) -> t.Iterator[str]:
-        assert self._proc.stdout is not None
         for raw in self._proc.stdout:
             yield raw.decode("utf-8", errors="replace")
 
@@ -581,7 +579,6 @@ class LineSink:
     def write(self, line: str) -> None:
         if self._broken:
             return
-        assert self._proc.stdin is not None
         try:
             self._proc.stdin.write(line.encode("utf-8") + b"\n")
             self.lines += 1
