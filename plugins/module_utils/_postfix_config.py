@@ -131,7 +131,9 @@ def _check_service(fragment_name: str, service: t.Any) -> dict[str, t.Any]:
     options = service.get("options") or {}
     if not isinstance(options, dict):
         raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind}: options must be a mapping")
-    checked["options"] = _check_parameters(fragment_name, f"master.cf service {name}/{kind} options", options)
+    # Sorted, so that a fragment renders the same whether it comes from the
+    # task's arguments or from its JSON file (written with sorted keys).
+    checked["options"] = dict(sorted(_check_parameters(fragment_name, f"master.cf service {name}/{kind} options", options).items()))
     for key, value in checked["options"].items():
         if " " in value and not value.startswith("{"):
             raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind}: option {key} has a space in its value; "

@@ -124,3 +124,12 @@ def test_render_and_parse_round_trip():
 def test_restart_required_only_for_listed_parameters():
     assert restart_required({"inet_interfaces": "all"}, {"inet_interfaces": "127.0.0.1"})
     assert not restart_required({"relayhost": ""}, {"relayhost": "[x]"})
+
+
+def test_master_options_render_in_a_stable_order():
+    def service(options):
+        return {"name": "x", "master": [{"service": "s", "type": "unix", "command": "smtp", "options": options}]}
+    one = render_master_cf(merged(BASE, service({"b": "2", "a": "1"}))["master"], "/d")
+    two = render_master_cf(merged(BASE, service({"a": "1", "b": "2"}))["master"], "/d")
+    assert one == two
+    assert "  -o a=1\n  -o b=2\n" in one
