@@ -17,7 +17,7 @@ export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 LINK := .build/collections/ansible_collections/mailops/postfix
 # Scenarios run by `make test`, in this order (the lab is `make lab`).
-SCENARIOS ?= base modules greylisting amavis dns_zones backup_mx
+SCENARIOS ?= base modules greylisting amavis dns_zones backup_mx smarthost
 
 .PHONY: lab lab-destroy test lint sanity unit molecule images venv bench
 

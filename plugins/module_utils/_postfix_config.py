@@ -38,7 +38,7 @@ SERVICE_TYPES = ("inet", "unix", "unix-dgram", "fifo", "pass")
 # (postconf(5): "you need to stop and start Postfix when you change ...").
 RESTART_PARAMETERS = frozenset(("inet_interfaces", "inet_protocols", "queue_directory", "mail_owner", "setgid_group", "multi_instance_enable"))
 RELAY_GUARDS = ("reject_unauth_destination", "defer_unauth_destination")
-PARAMETER_NAME = re.compile(r"^[a-z0-9_]+$")
+PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 SERVICE_NAME = re.compile(r"^[A-Za-z0-9_./:\[\]-]+$")
 HEADER = "# Managed by Ansible (mailops.postfix). Do not edit: change the fragments in {dir} instead.\n"
 

@@ -133,3 +133,7 @@ def test_master_options_render_in_a_stable_order():
     two = render_master_cf(merged(BASE, service({"a": "1", "b": "2"}))["master"], "/d")
     assert one == two
     assert "  -o a=1\n  -o b=2\n" in one
+
+
+def test_parameter_names_may_have_capitals():
+    assert merged(BASE, {"name": "tls", "main": {"smtp_tls_CAfile": "/etc/ssl/ca.pem"}})["main"]["smtp_tls_CAfile"] == "/etc/ssl/ca.pem"
