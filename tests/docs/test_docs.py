@@ -14,16 +14,21 @@ import pytest
 import yaml
 
 TOP = pathlib.Path(__file__).resolve().parents[2]
-PAGES = sorted([TOP / "README.md", *(TOP / "docs").rglob("*.md"), *(TOP / "roles").glob("*/README.md")])
+PAGES = sorted([TOP / "README.md", *(TOP / "docs").rglob("*.md"), *(TOP / "docs").rglob("*.rst"), *(TOP / "roles").glob("*/README.md")])
 ROLES = sorted(p.name for p in (TOP / "roles").iterdir() if (p / "defaults" / "main.yml").exists())
 MODULES = sorted(p.stem for p in (TOP / "plugins" / "modules").glob("*.py"))
 LINK = re.compile(r"\]\(([^)\s]+)\)")
+# In RST: `text <target>`_ (a target ending in "_" names a label in the page)
+# and the href of the HTML tables that antsibull-docs renders.
+RST_LINK = re.compile(r"`[^`]*<([^<>`\s]+[^_<>`\s])>`_|href=\"([^\"]+)\"")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(TOP)))
 def test_links_resolve(page):
     broken = []
-    for target in LINK.findall(page.read_text(encoding="utf-8")):
+    text = page.read_text(encoding="utf-8")
+    targets = LINK.findall(text) if page.suffix == ".md" else ["".join(m) for m in RST_LINK.findall(text)]
+    for target in targets:
         if re.match(r"^[a-z]+:", target) or target.startswith("#"):
             continue
         path = (page.parent / target.split("#", 1)[0]).resolve()
@@ -61,3 +66,10 @@ def test_module_options_are_documented(module):
     text = page.read_text(encoding="utf-8")
     undocumented = [o for o in module_options(TOP / "plugins" / "modules" / f"{module}.py") if f"`{o}`" not in text]
     assert not undocumented, f"docs/modules/{module}.md does not document {undocumented}"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_module_page_links_its_reference(module):
+    """The reference itself is rendered and kept current by tests/docs/build."""
+    text = (TOP / "docs" / "modules" / f"{module}.md").read_text(encoding="utf-8")
+    assert f"](reference/{module}_module.rst)" in text, f"docs/modules/{module}.md does not link to reference/{module}_module.rst"
