@@ -16,10 +16,11 @@ export ANSIBLE_ROLES_PATH := $(CURDIR)/roles
 export ANSIBLE_FORCE_COLOR := 0
 export PY_COLORS := 0
 LINK := .build/collections/ansible_collections/mailops/postfix
-# Scenarios run by `make test`, in this order (the lab is `make lab`).
-SCENARIOS ?= base modules greylisting amavis dns_zones backup_mx smarthost
+# Scenarios run by `make test`, in this order; `site` is the lab of
+# `make lab`, run with idempotence.
+SCENARIOS ?= base modules greylisting amavis dns_zones backup_mx smarthost site
 
-.PHONY: lab lab-destroy test lint sanity unit molecule images venv bench
+.PHONY: lab lab-destroy test lint sanity docs unit molecule images venv bench
 
 $(BIN)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
@@ -37,18 +38,22 @@ images: venv
 	tests/images/build
 
 lab: venv images
-	$(BIN)/molecule create -s lab
-	$(BIN)/molecule converge -s lab
-	$(BIN)/molecule verify -s lab
+	rm -f .build/lab-report.txt
+	$(BIN)/molecule converge -s site
+	$(BIN)/molecule verify -s site || { cat .build/lab-report.txt 2>/dev/null; exit 1; }
+	@echo "=== the lab's report"; cat .build/lab-report.txt
 
 lab-destroy: venv
-	$(BIN)/molecule destroy -s lab
+	$(BIN)/molecule destroy -s site
 
 lint: venv
 	$(BIN)/ansible-lint --profile production
 
 sanity: venv
 	tests/sanity
+
+docs: venv
+	tests/docs/build
 
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit tests/docs
@@ -61,7 +66,7 @@ molecule: venv images
 	  echo "=== molecule scenario $$scenario passed in $$(( $$(date +%s) - start )) s"; \
 	done
 
-test: lint sanity unit molecule
+test: lint sanity docs unit molecule
 	@echo "make test: all passed"
 
 bench: venv images
