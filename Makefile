@@ -4,8 +4,9 @@
 #               through it and print a report (make lab-destroy removes it)
 #   make test   every test: lint, sanity, unit tests and Molecule scenarios
 #
-# Both install what they need on first use: the Python virtualenv (.venv),
-# the link that lets Ansible find this collection, and the Debian images.
+# Both install what they need on first use: the Docker engine and the
+# tools of tests/host-setup, the Python virtualenv (.venv), the link that
+# lets Ansible find this collection, and the Debian images.
 
 SHELL := /bin/bash
 VENV := $(CURDIR)/.venv
@@ -20,7 +21,10 @@ LINK := .build/collections/ansible_collections/mailops/postfix
 # `make lab`, run with idempotence.
 SCENARIOS ?= base modules greylisting amavis dns_zones backup_mx smarthost site
 
-.PHONY: lab lab-destroy test lint sanity docs unit molecule images venv bench
+.PHONY: host lab lab-destroy test lint sanity docs unit molecule images venv bench
+
+host:
+	tests/host-setup
 
 $(BIN)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
@@ -32,7 +36,7 @@ $(LINK):
 	mkdir -p $(dir $(LINK))
 	ln -sfn ../../../.. $(LINK)
 
-venv: $(BIN)/.installed $(LINK)
+venv: host $(BIN)/.installed $(LINK)
 
 images: venv
 	tests/images/build
