@@ -123,7 +123,8 @@ options:
   config_dir:
     description:
       - Postfix configuration directory passed to C(postmap -c) and C(postalias -c). It must contain a C(main.cf).
-      - Unset uses the Postfix default (C(/etc/postfix)).
+      - Unset uses the Postfix default (C(/etc/postfix)), or an empty C(main.cf) in a temporary directory when
+        C(/etc/postfix/main.cf) does not exist yet (Debian's C(No configuration) install, a first run in check mode).
     type: path
   tables:
     description:
@@ -684,9 +685,19 @@ def main() -> None:
     except TableError as exc:
         fail(str(exc))
 
+    # Debian's "No configuration" install has no main.cf, which postmap and
+    # postalias must read: a host not configured yet (a first run in check
+    # mode, say) gets an empty one in a temporary directory.
+    config_dir = module.params['config_dir']
+    if config_dir is None and not os.path.exists('/etc/postfix/main.cf'):
+        config_dir = os.path.join(module.tmpdir, 'postfix-empty')
+        os.makedirs(config_dir, exist_ok=True)
+        with open(os.path.join(config_dir, 'main.cf'), 'w', encoding='utf-8'):
+            pass
+
     diffs = []
     for spec, data in zip(specs, rendered):
-        table = Table(module, spec, module.params['config_dir'], data)
+        table = Table(module, spec, config_dir, data)
         try:
             table.run()
         except TableError as exc:
