@@ -41,8 +41,13 @@ venv: host $(BIN)/.installed $(LINK)
 images: venv
 	tests/images/build
 
+# Molecule remembers the lab as created even when its containers are gone
+# (removed by hand, or by `make test` in another clone): start over then.
 lab: venv images
 	rm -f .build/lab-report.txt
+	for c in $$(sed -n 's/^  - name: //p' molecule/site/molecule.yml); do \
+	  docker inspect $$c >/dev/null 2>&1 || { $(BIN)/molecule destroy -s site; break; }; \
+	done
 	$(BIN)/molecule converge -s site
 	$(BIN)/molecule verify -s site || { cat .build/lab-report.txt 2>/dev/null; exit 1; }
 	@echo "=== the lab's report"; cat .build/lab-report.txt
