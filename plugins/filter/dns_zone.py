@@ -19,7 +19,7 @@ description:
 positional: defaults
 options:
   _input:
-    description: The zones, as the role's C(dns_zones) variable.
+    description: The zones, as the role's C(dns_zones_zones) variable.
     type: list
     elements: dict
     required: true
@@ -32,11 +32,11 @@ options:
 EXAMPLES = r"""
 - name: Render the zones
   ansible.builtin.set_fact:
-    __dns_zone_files: "{{ dns_zones | mailops.postfix.dns_zone_files({'ttl': 3600, 'ns': ['ns1.example.org.']}) }}"
+    __dns_zones_zone_files: "{{ dns_zones_zones | mailops.postfix.dns_zone_files({'ttl': 3600, 'ns': ['ns1.example.org.']}) }}"
 
 - name: Give them their serials, given the header lines of the deployed files
   ansible.builtin.set_fact:
-    __dns_zone_contents: "{{ __dns_zone_files | mailops.postfix.dns_zone_serials(__headers.stdout_lines) }}"
+    __dns_zones_zone_contents: "{{ __dns_zones_zone_files | mailops.postfix.dns_zone_serials(__headers.stdout_lines) }}"
 """
 
 RETURN = r"""
@@ -62,7 +62,7 @@ def dns_zone_files(zones, defaults=None):
     try:
         return zone_files(zones, dict(defaults or {}))
     except ZoneError as exc:
-        raise AnsibleFilterError(f"dns_zones: {exc}") from None
+        raise AnsibleFilterError(f"dns_zones_zones: {exc}") from None
 
 
 def dns_zone_serials(files, header_lines, today=None):
@@ -72,7 +72,7 @@ def dns_zone_serials(files, header_lines, today=None):
     try:
         return zone_serials(list(files or []), parse_grep_headers(header_lines or []), parse_today(today))
     except ZoneError as exc:
-        raise AnsibleFilterError(f"dns_zones: {exc}") from None
+        raise AnsibleFilterError(f"dns_zones_zones: {exc}") from None
 
 
 def dns_addresses(values, variable="addresses"):
@@ -82,7 +82,7 @@ def dns_addresses(values, variable="addresses"):
         raise AnsibleFilterError(str(exc)) from None
 
 
-def dns_tsig_key(key, variable="dns_tsig_key"):
+def dns_tsig_key(key, variable="dns_zones_tsig_key"):
     try:
         return check_tsig_key(key, variable)
     except ZoneError as exc:

@@ -539,7 +539,7 @@ def parse_zone(zone: t.Any, defaults: t.Optional[t.Dict[str, t.Any]] = None) -> 
     if isinstance(ns, str):
         ns = [ns]
     if not ns:
-        raise ZoneError(f"zone {name}: no name servers; give the zone's ns (or dns_default_ns)")
+        raise ZoneError(f"zone {name}: no name servers; give the zone's ns (or dns_zones_default_ns)")
     if not isinstance(ns, (list, tuple)):
         raise ZoneError(f"zone {name}: ns must be a list of name server names")
     records: t.List[Record] = []
@@ -796,7 +796,7 @@ def check_addresses(values: t.Any, variable: str) -> t.List[str]:
 TSIG_ALGORITHMS = ("hmac-sha256", "hmac-sha384", "hmac-sha512", "hmac-sha224", "hmac-sha1", "hmac-md5")
 
 
-def check_tsig_key(key: t.Any, variable: str = "dns_tsig_key") -> t.Optional[t.Dict[str, str]]:
+def check_tsig_key(key: t.Any, variable: str = "dns_zones_tsig_key") -> t.Optional[t.Dict[str, str]]:
     if not key:
         return None
     if not isinstance(key, dict):

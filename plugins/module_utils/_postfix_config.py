@@ -13,7 +13,7 @@ A fragment is a mapping with these keys, all optional but ``name``:
 
 ``name``        the fragment's name, used in error messages.
 ``priority``    integer order among fragments, lower first (default 50).
-``defaults``    main.cf parameters of the lowest precedence (the base role's
+``defaults``    main.cf parameters of the lowest precedence (the postfix role's
                 Debian defaults); any fragment may override them.
 ``main``        main.cf parameters. Two fragments that set one parameter to
                 different values are an error, except that the fragment marked

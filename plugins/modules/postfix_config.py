@@ -232,7 +232,7 @@ def main() -> None:
         elif name:
             new_fragment = ""
         if not fragments:
-            module.fail_json(msg=f"no fragments in {fragments_dir}: apply the mailops.postfix.base role first")
+            module.fail_json(msg=f"no fragments in {fragments_dir}: apply the mailops.postfix.postfix role first")
         merged = merge_fragments(fragments)
     except ConfigError as exc:
         module.fail_json(msg=f"cannot assemble the Postfix configuration from {fragments_dir}: {exc}")

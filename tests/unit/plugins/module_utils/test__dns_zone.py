@@ -370,9 +370,9 @@ def test_parse_today():
 
 
 def test_check_addresses():
-    assert check_addresses(["192.0.2.1", "2001:DB8::1", "192.0.2.1"], "dns_secondaries") == ["192.0.2.1", "2001:db8::1"]
-    with pytest.raises(ZoneError, match="dns_primaries: '192.0.2.0/24' is not an IP address"):
-        check_addresses(["192.0.2.0/24"], "dns_primaries")
+    assert check_addresses(["192.0.2.1", "2001:DB8::1", "192.0.2.1"], "dns_zones_secondaries") == ["192.0.2.1", "2001:db8::1"]
+    with pytest.raises(ZoneError, match="dns_zones_primaries: '192.0.2.0/24' is not an IP address"):
+        check_addresses(["192.0.2.0/24"], "dns_zones_primaries")
 
 
 def test_check_tsig_key():

@@ -15,7 +15,7 @@ from ansible_collections.mailops.postfix.plugins.module_utils._postfix_config im
 )
 
 BASE = {
-    "name": "base",
+    "name": "postfix",
     "priority": 0,
     "defaults": {"biff": False, "smtpd_helo_required": True},
     "main": {"myhostname": "mx.example.test", "mydestination": ["$myhostname", "localhost"]},
