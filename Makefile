@@ -22,6 +22,7 @@ LINK := .build/collections/ansible_collections/mailops/postfix
 SCENARIOS ?= postfix modules greylisting amavis dns_zones backup_mx smarthost site
 
 .PHONY: host lab lab-destroy test lint sanity docs unit molecule images venv bench
+.PHONY: publish tarball importer changelog docsite cores core-venvs
 
 host:
 	tests/host-setup
@@ -59,7 +60,7 @@ lint: venv
 	$(BIN)/ansible-lint --profile production
 
 sanity: venv
-	tests/sanity
+	tests/sanity/run
 
 docs: venv
 	tests/docs/build
@@ -75,8 +76,54 @@ molecule: venv images
 	  echo "=== molecule scenario $$scenario passed in $$(( $$(date +%s) - start )) s"; \
 	done
 
-test: lint sanity docs unit molecule
+test: lint sanity docs unit publish cores molecule
 	@echo "make test: all passed"
 
 bench: venv images
 	for b in bench/*/run; do echo "=== $$b"; $$b; done
+
+# Publishing: what Galaxy and the users see. `publish` builds the tarball and
+# checks its file list, runs Galaxy's importer on it, lints the changelog
+# and renders the release in a scratch copy, and builds the docs site.
+publish: tarball importer changelog docsite
+
+tarball: venv
+	tests/publish/tarball
+
+# galaxy-importer pins ansible-core and ansible-lint versions of its own:
+# it gets a virtualenv of its own, and .venv is left alone.
+IMPORTER_VENV := .build/importer-venv
+$(IMPORTER_VENV)/.installed: tests/publish/importer-requirements.txt
+	rm -rf $(IMPORTER_VENV)
+	python3 -m venv $(IMPORTER_VENV)
+	$(IMPORTER_VENV)/bin/pip install --quiet --upgrade pip
+	$(IMPORTER_VENV)/bin/pip install --quiet -r tests/publish/importer-requirements.txt
+	touch $@
+
+importer: tarball $(IMPORTER_VENV)/.installed
+	tests/publish/importer
+
+changelog: venv
+	tests/publish/changelog
+
+docsite: venv
+	tests/docsite/build
+
+# Every ansible-core that meta/runtime.yml claims: 2.19 is the one of .venv
+# (`make sanity`, `make unit`); the older ones get a virtualenv each.
+CORES := 2.17 2.18
+.build/core-%/.installed: tests/core-requirements.txt
+	rm -rf .build/core-$*
+	python3 -m venv .build/core-$*
+	.build/core-$*/bin/pip install --quiet --upgrade pip
+	.build/core-$*/bin/pip install --quiet "ansible-core==$*.*" -r tests/core-requirements.txt
+	touch $@
+
+core-venvs: $(foreach core,$(CORES),.build/core-$(core)/.installed)
+
+cores: venv core-venvs
+	set -e; for core in $(CORES); do \
+	  echo "=== ansible-core $$core: unit tests"; \
+	  .build/core-$$core/bin/python -m pytest -q -p no:cacheprovider tests/unit; \
+	  tests/sanity/run --core $$core; \
+	done

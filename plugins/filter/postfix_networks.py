@@ -41,7 +41,6 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.six import string_types
 
 try:
     import netaddr
@@ -53,7 +52,7 @@ def postfix_network(entry: str, variable: str = "networks") -> str:
     """Return one address or network in Postfix's syntax."""
     if netaddr is None:
         raise AnsibleFilterError("the postfix_networks filter needs the Python library netaddr on the controller")
-    if not isinstance(entry, string_types) or not entry.strip():
+    if not isinstance(entry, str) or not entry.strip():
         raise AnsibleFilterError(f"{variable}: {entry!r} is not an IP address or network")
     text = entry.strip()
     # Postfix writes IPv6 as [addr]/len; netaddr wants addr/len.
@@ -71,7 +70,7 @@ def postfix_network(entry: str, variable: str = "networks") -> str:
 
 
 def postfix_networks(entries, variable: str = "networks") -> list[str]:
-    if isinstance(entries, string_types):
+    if isinstance(entries, str):
         entries = entries.replace(",", " ").split()
     if not isinstance(entries, (list, tuple)):
         raise AnsibleFilterError(f"{variable}: expected a list of addresses and networks, got {type(entries).__name__}")

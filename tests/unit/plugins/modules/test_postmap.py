@@ -20,7 +20,7 @@ import textwrap
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.mailops.postfix.tests.unit.compat import patch_module_args
 
 from ansible_collections.mailops.postfix.plugins.modules import postmap
 from ansible_collections.mailops.postfix.plugins.module_utils._postmap import HEADER

@@ -22,7 +22,7 @@ import time
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.mailops.postfix.tests.unit.compat import patch_module_args
 
 from ansible_collections.mailops.postfix.plugins.modules import queue as queue_module
 

@@ -23,7 +23,7 @@ import dns.rdatatype  # noqa: E402
 import dns.resolver  # noqa: E402
 import dns.rrset  # noqa: E402
 
-from ansible.module_utils.testing import patch_module_args  # noqa: E402
+from ansible_collections.mailops.postfix.tests.unit.compat import patch_module_args  # noqa: E402
 
 from ansible_collections.mailops.postfix.plugins.modules import rbl_check  # noqa: E402
 
