@@ -18,16 +18,21 @@ description:
   - The roles call this module; you normally do not call it yourself.
 author:
   - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.attributes
 attributes:
   check_mode:
-    description: Can run in check mode and return the changed status and diff without writing.
     support: full
+    details:
+      - Nothing is written in check mode; the changed status and the diff are those a real run would report.
   diff_mode:
-    description: Returns the old and new main.cf and master.cf.
     support: full
+    details:
+      - Returns the old and new main.cf and master.cf.
   idempotent:
-    description: A second run with the same fragments changes nothing.
     support: full
+    details:
+      - A second run with the same fragments changes nothing.
 options:
   fragments_dir:
     description: Directory of the C(*.json) fragments.
@@ -89,7 +94,7 @@ fragments:
   returned: always
   type: list
   elements: str
-  sample: [base, greylisting]
+  sample: [postfix, greylisting]
 main:
   description: The merged main.cf parameters.
   returned: always

@@ -32,21 +32,20 @@ requirements:
   - A Postfix configuration directory with a C(main.cf); see O(config_dir).
 author:
   - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.attributes
 attributes:
   check_mode:
-    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
     details:
       - Check mode writes nothing at the table's path. New sources are still validated (and, when O(verify) is given,
         compiled and queried) in a private temporary directory, so a broken pattern fails in check mode too.
   diff_mode:
-    description: Returns details on what has changed (or possibly needs changing in check mode), when in diff mode.
     support: full
     details:
       - The diff shows the source text of each table. Sources larger than 256 KiB are reported as too large to show.
       - Use C(no_log) on the task for tables that hold secrets; it hides the diff as well.
   idempotent:
-    description: When run twice in a row with the same arguments, the second run reports no change.
     support: full
 options:
   path:

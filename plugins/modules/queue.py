@@ -22,22 +22,25 @@ description:
     Python's error.
 author:
   - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.attributes
 attributes:
   check_mode:
-    description: Reads and selects as usual, reports in RV(would_act) what the action would touch, and acts on nothing.
     support: full
+    details:
+      - Reads and selects as usual, reports in RV(would_act) what the action would touch, and acts on nothing.
   diff_mode:
-    description:
-      - Returns the number of messages in each queue before and after the action.
-      - In check mode the "after" counts are computed from the selection; otherwise the queue is counted again
-        after the action, which reads it a second time.
     support: full
+    details:
+      - Returns the number of messages in each queue before and after the action.
+      - In check mode the "after" counts are computed from the selection; otherwise the queue is counted again after
+        the action, which reads it a second time.
   idempotent:
-    description:
-      - V(list) never changes anything. V(delete), V(hold), V(release) and V(requeue) change only the messages that are
-        still in a queue they apply to, so running V(delete), V(hold) or V(release) again with the same selection
-        reports no change. V(requeue) and V(flush) act every time there is matching mail.
     support: partial
+    details:
+      - V(list) never changes anything. V(delete), V(hold), V(release) and V(requeue) change only the messages that
+        are still in a queue they apply to, so running V(delete), V(hold) or V(release) again with the same selection
+        reports no change. V(requeue) and V(flush) act every time there is matching mail.
 notes:
   - Needs Postfix 3.1 or later (C(postqueue -j)) and root, as C(postsuper) does.
   - Each action is applied only to the selected messages in the queues it can change; the others are returned but

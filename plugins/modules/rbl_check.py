@@ -32,16 +32,21 @@ author:
   - mailops.postfix contributors (@mailops)
 requirements:
   - dnspython >= 2.3 (Debian package C(python3-dnspython)) on the managed host
+extends_documentation_fragment:
+  - mailops.postfix.attributes
 attributes:
   check_mode:
-    description: Runs in check mode exactly as without it; it only reads.
     support: full
+    details:
+      - Runs in check mode exactly as without it; it only reads.
   diff_mode:
-    description: Nothing changes, so there is no diff.
     support: none
+    details:
+      - Nothing changes, so there is no diff.
   idempotent:
-    description: The module never changes anything.
     support: full
+    details:
+      - The module never changes anything.
 options:
   addresses:
     description:
