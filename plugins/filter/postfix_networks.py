@@ -4,7 +4,45 @@
 
 from __future__ import annotations
 
-# The documentation of each filter is in NAME.yml beside this file (ansible-doc -t filter).
+DOCUMENTATION = r"""
+name: postfix_networks
+short_description: Validate and normalise networks for Postfix's mynetworks and similar lists
+version_added: 0.1.0
+author:
+  - mailops.postfix contributors (@mailops)
+requirements:
+  - netaddr (Python library) on the controller.
+description:
+  - Takes a list of IPv4 and IPv6 addresses and networks in any form netaddr understands and returns them in
+    Postfix's syntax, network addresses in canonical form (C(10.1.0.0/16), C([2001:db8::]/32)), duplicates removed,
+    order kept.
+  - An entry that is not an address or network, or a network that covers the whole Internet (C(/0)), fails with a
+    message that names the variable and the entry.
+positional: variable
+options:
+  _input:
+    description: The addresses and networks.
+    type: list
+    elements: str
+    required: true
+  variable:
+    description: The name of the variable being checked, for error messages.
+    type: str
+    default: networks
+"""
+
+EXAMPLES = r"""
+- name: Normalise mynetworks
+  ansible.builtin.set_fact:
+    __postfix_mynetworks: "{{ postfix_mynetworks | mailops.postfix.postfix_networks('postfix_mynetworks') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The networks in Postfix's syntax.
+  type: list
+  elements: str
+"""
 
 from ansible.errors import AnsibleFilterError
 

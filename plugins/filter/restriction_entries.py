@@ -4,7 +4,45 @@
 
 from __future__ import annotations
 
-# The documentation of each filter is in NAME.yml beside this file (ansible-doc -t filter).
+DOCUMENTATION = r"""
+name: restriction_entries
+short_description: Turn a list of arguments into named entries of a Postfix restriction list
+version_added: 0.1.0
+author:
+  - mailops.postfix contributors (@mailops)
+description:
+  - Builds the C({name, order, value}) entries that the configuration fragments use for composed list
+    parameters, one for each item, with the value C(RESTRICTION item).
+positional: restriction, order
+options:
+  _input:
+    description: The arguments, e.g. DNSBL zones.
+    type: list
+    elements: str
+    required: true
+  restriction:
+    description: The restriction word placed before each item, e.g. C(reject_rbl_client).
+    type: str
+    required: true
+  order:
+    description: The order of the entries in the list.
+    type: int
+    default: 50
+"""
+
+EXAMPLES = r"""
+- name: DNSBL entries
+  ansible.builtin.debug:
+    msg: "{{ ['dnsbl.example'] | mailops.postfix.restriction_entries('reject_rbl_client', 500) }}"
+    # [{"name": "reject_rbl_client dnsbl.example", "order": 500, "value": "reject_rbl_client dnsbl.example"}]
+"""
+
+RETURN = r"""
+_value:
+  description: The entries.
+  type: list
+  elements: dict
+"""
 
 
 def restriction_entries(items, restriction: str, order: int = 50) -> list[dict]:

@@ -27,3 +27,28 @@ def test_bad_networks_name_the_variable(bad, message):
 def test_restriction_entries():
     assert restriction_entries(["dnsbl.test"], "reject_rbl_client", 500) == [
         {"name": "reject_rbl_client dnsbl.test", "order": 500, "value": "reject_rbl_client dnsbl.test"}]
+
+
+FILTERS = ["dns_addresses", "dns_tsig_key", "dns_zone_files", "dns_zone_serials", "postfix_networks", "restriction_entries"]
+
+
+@pytest.mark.parametrize("name", FILTERS)
+def test_each_filter_file_holds_its_own_filter_only(name):
+    # One file, one filter, one documentation: what ansible-doc -t filter and
+    # Galaxy's importer show for NAME is the page of NAME.
+    import importlib
+
+    plugin = importlib.import_module(f"ansible_collections.mailops.postfix.plugins.filter.{name}")
+    assert list(plugin.FilterModule().filters()) == [name]
+    assert f"\nname: {name}\n" in plugin.DOCUMENTATION
+
+
+def test_dns_filters_name_the_variable():
+    from ansible_collections.mailops.postfix.plugins.filter.dns_addresses import dns_addresses
+    from ansible_collections.mailops.postfix.plugins.filter.dns_tsig_key import dns_tsig_key
+
+    assert dns_addresses(["192.0.2.1", "2001:DB8::1", "192.0.2.1"], "v") == ["192.0.2.1", "2001:db8::1"]
+    with pytest.raises(AnsibleFilterError, match="dns_zones_primaries: '192.0.2.0/24' is not an IP address"):
+        dns_addresses(["192.0.2.0/24"], "dns_zones_primaries")
+    with pytest.raises(AnsibleFilterError, match="dns_zones_tsig_key: secret is not valid base64"):
+        dns_tsig_key({"name": "xfr.example", "secret": "not base64!"})

@@ -1,0 +1,58 @@
+# Copyright (c) mailops.postfix contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: dns_addresses
+short_description: Check a list of IP addresses for a name server's settings
+version_added: 0.1.0
+author:
+  - mailops.postfix contributors (@mailops)
+description:
+  - Checks that every item is an IPv4 or IPv6 address (not a network) and returns them in canonical form,
+    duplicates removed, order kept. A single string is taken as a list of one.
+  - An item that is not an address fails with a message that names the variable and the item. The role
+    P(mailops.postfix.dns_zones#role) checks its primaries and secondaries with it.
+positional: variable
+options:
+  _input:
+    description: The addresses.
+    type: list
+    elements: str
+    required: true
+  variable:
+    description: The name of the variable being checked, for error messages.
+    type: str
+    default: addresses
+"""
+
+EXAMPLES = r"""
+- name: Check the primaries
+  ansible.builtin.set_fact:
+    __primaries: "{{ dns_zones_primaries | mailops.postfix.dns_addresses('dns_zones_primaries') }}"
+  # ['192.0.2.53', '2001:db8::53'] for ['192.0.2.53', '2001:DB8:0::53']
+"""
+
+RETURN = r"""
+_value:
+  description: The addresses in canonical form.
+  type: list
+  elements: str
+"""
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import ZoneError, check_addresses
+
+
+def dns_addresses(values, variable="addresses"):
+    try:
+        return check_addresses(values, variable)
+    except ZoneError as exc:
+        raise AnsibleFilterError(str(exc)) from None
+
+
+class FilterModule:
+    def filters(self):
+        return {"dns_addresses": dns_addresses}
