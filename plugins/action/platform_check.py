@@ -51,8 +51,9 @@ def describe(facts: t.Mapping[str, t.Any]) -> str:
     return text
 
 
-def supported_text(supported: t.Mapping[str, t.Sequence[str]] = SUPPORTED) -> str:
+def supported_text(supported: t.Mapping[str, t.Sequence[str]] | None = None) -> str:
     """C(Debian 12 or 13)."""
+    supported = SUPPORTED if supported is None else supported
     parts = []
     for distribution, versions in supported.items():
         versions = list(versions)
@@ -61,13 +62,14 @@ def supported_text(supported: t.Mapping[str, t.Sequence[str]] = SUPPORTED) -> st
     return " or ".join(parts)
 
 
-def platform_problem(facts: t.Mapping[str, t.Any], supported: t.Mapping[str, t.Sequence[str]] = SUPPORTED) -> str | None:
+def platform_problem(facts: t.Mapping[str, t.Any], supported: t.Mapping[str, t.Sequence[str]] | None = None) -> str | None:
     """None on a supported host; otherwise what the host runs and what is supported.
 
     Compares the distribution (exactly) and the major version: Debian 12.8 is
     Debian 12. A Debian testing or unstable host, whose version is a code
     name such as C(forky/sid), is not a supported release.
     """
+    supported = SUPPORTED if supported is None else supported
     distribution = fact(facts, "distribution")
     major = fact(facts, "distribution_major_version")
     if distribution in supported and major in [str(v) for v in supported[distribution]]:
