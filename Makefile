@@ -19,15 +19,15 @@ export PY_COLORS := 0
 LINK := .build/collections/ansible_collections/mailops/postfix
 # Scenarios run by `make test`, in this order; `site` is the lab of
 # `make lab`, run with idempotence.
-SCENARIOS ?= postfix modules greylisting amavis dns_zones backup_mx smarthost site
+SCENARIOS ?= platform postfix modules greylisting amavis dns_zones backup_mx smarthost site
 
-.PHONY: host lab lab-destroy test lint sanity docs unit molecule images venv bench
+.PHONY: host lab lab-destroy test lint sanity docs unit ee molecule images venv bench
 .PHONY: publish tarball importer changelog docsite cores core-venvs
 
 host:
 	tests/host-setup
 
-$(BIN)/.installed: tests/requirements.txt
+$(BIN)/.installed: tests/requirements.txt requirements.txt
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r tests/requirements.txt
@@ -68,6 +68,11 @@ docs: venv
 unit: venv
 	$(BIN)/python -m pytest -q tests/unit tests/docs
 
+# The controller requirements as ansible-builder sees them in the tarball,
+# and the example execution environment (ansible-builder create: no engine).
+ee: venv
+	tests/ee/check
+
 molecule: venv images
 	set -e; for scenario in $(SCENARIOS); do \
 	  echo "=== molecule scenario $$scenario"; \
@@ -76,7 +81,7 @@ molecule: venv images
 	  echo "=== molecule scenario $$scenario passed in $$(( $$(date +%s) - start )) s"; \
 	done
 
-test: lint sanity docs unit publish cores molecule
+test: lint sanity docs unit ee publish cores molecule
 	@echo "make test: all passed"
 
 bench: venv images

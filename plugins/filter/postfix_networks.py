@@ -55,7 +55,10 @@ except ImportError:
 def postfix_network(entry: str, variable: str = "networks") -> str:
     """Return one address or network in Postfix's syntax."""
     if netaddr is None:
-        raise AnsibleFilterError("the postfix_networks filter needs the Python library netaddr on the controller")
+        raise AnsibleFilterError(
+            "the postfix_networks filter needs the Python library netaddr on the controller:"
+            " pip install -r requirements.txt from the collection's directory (see README, Using the collection)"
+        )
     if not isinstance(entry, str) or not entry.strip():
         raise AnsibleFilterError(f"{variable}: {entry!r} is not an IP address or network")
     text = entry.strip()
