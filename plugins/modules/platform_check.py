@@ -26,14 +26,12 @@ description:
     (C(gather_facts: false)), it gathers the minimal subset of facts (the setup module's C(gather_subset=!all): the
     distribution, the fqdn, the package and service managers, no hardware or network scan) and keeps them as the
     host's facts, which the roles read.
+  - Runs as an action plugin on the controller, and the setup module on the host when facts are missing.
   - The releases are compared by major version (Debian 12.8 is Debian 12); Debian testing and unstable, whose
     version is a code name, are not supported releases.
 author:
   - mailops.postfix contributors (@mailops)
 attributes:
-  action:
-    description: Runs as an action plugin on the controller, and the setup module on the host when facts are missing.
-    support: full
   check_mode:
     description: Runs in check mode exactly as without it; it only reads.
     support: full
