@@ -204,23 +204,35 @@ def test_targets_checked_across_zones_and_outside_accepted():
     ]}
     with pytest.raises(ZoneError, match="zone example.net: record 1 .*MX target mx.example.test. has no A or AAAA"):
         zone_files([zone(), other])
-    zone_files([zone([{"name": "mx", "type": "A", "value": "192.0.2.25"}]), other])
+    [_, rendered] = zone_files([zone([{"name": "mx", "type": "A", "value": "192.0.2.25"}]), other])
+    lines = [" ".join(line.split()) for line in rendered["body"].splitlines()]
+    assert "example.net. IN MX 10 mx.example.test." in lines
+    assert "example.net. IN MX 20 mx.example.org." in lines
 
 
 def test_target_below_a_delegation_is_not_checked():
-    zone_files([zone([
+    # mx.sub.example.test lives in the delegated zone: its address is not
+    # this zone's to have, and the MX is rendered as given.
+    [rendered] = zone_files([zone([
         {"name": "sub", "type": "NS", "value": "ns1"},
         {"type": "MX", "priority": 10, "value": "mx.sub.example.test"},
     ])])
+    lines = [" ".join(line.split()) for line in rendered["body"].splitlines()]
+    assert "sub.example.test. IN NS ns1.example.test." in lines
+    assert "example.test. IN MX 10 mx.sub.example.test." in lines
+    assert not any(line.startswith("mx.sub.example.test.") for line in lines)
 
 
 def test_delegation_needs_glue_for_a_name_server_inside_it():
     with pytest.raises(ZoneError, match="NS target ns.sub.example.test. is inside the delegated zone sub.example.test. and needs a glue"):
         zone_files([zone([{"name": "sub", "type": "NS", "value": "ns.sub.example.test"}])])
-    zone_files([zone([
+    [rendered] = zone_files([zone([
         {"name": "sub", "type": "NS", "value": "ns.sub.example.test"},
         {"name": "ns.sub", "type": "A", "value": "192.0.2.53"},
     ])])
+    lines = [" ".join(line.split()) for line in rendered["body"].splitlines()]
+    assert "sub.example.test. IN NS ns.sub.example.test." in lines
+    assert "ns.sub.example.test. IN A 192.0.2.53" in lines
 
 
 @pytest.mark.parametrize("record", [

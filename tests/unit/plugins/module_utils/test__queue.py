@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import time
 
 import pytest
 
@@ -406,12 +408,38 @@ def test_line_source_streams_lines_and_keeps_stderr_apart():
     assert stderr.count("warn") == 50000
 
 
+class Hung(Exception):
+    pass
+
+
+def _hung(signum, frame):
+    raise Hung("LineSource did not end the command within 10 s")
+
+
 def test_line_source_kills_the_command_when_the_consumer_fails():
+    # A command that never ends by itself: if LineSource waited for it
+    # instead of killing it, the alarm ends the test as a failure.
     code = "import sys\nwhile True: print('x' * 100)"
-    with pytest.raises(RuntimeError):
-        with LineSource([sys.executable, "-c", code]) as source:
-            for dummy in source:
-                raise RuntimeError("consumer failed")
+    previous = signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(10)
+    proc = None
+    started = time.monotonic()
+    try:
+        with pytest.raises(RuntimeError, match="consumer failed"):
+            with LineSource([sys.executable, "-c", code]) as source:
+                proc = source._proc
+                for dummy in source:
+                    raise RuntimeError("consumer failed")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+        alive = proc is not None and proc.poll() is None
+        if alive:
+            proc.kill()
+            proc.wait()
+    assert not alive, "the command still runs after the consumer failed"
+    assert proc.returncode == -signal.SIGKILL
+    assert time.monotonic() - started < 10
 
 
 def test_line_sink_big_batch_does_not_deadlock():

@@ -14,18 +14,17 @@ import time
 
 import pytest
 
-dns = pytest.importorskip("dns")
+# dnspython is a requirement of the tests (tests/requirements.txt): a
+# missing one is an error, never a skip.
+import dns.flags
+import dns.message
+import dns.rcode
+import dns.rdatatype
+import dns.resolver
+import dns.rrset
 
-import dns.flags  # noqa: E402
-import dns.message  # noqa: E402
-import dns.rcode  # noqa: E402
-import dns.rdatatype  # noqa: E402
-import dns.resolver  # noqa: E402
-import dns.rrset  # noqa: E402
-
-from ansible_collections.mailops.postfix.tests.unit.compat import patch_module_args  # noqa: E402
-
-from ansible_collections.mailops.postfix.plugins.modules import rbl_check  # noqa: E402
+from ansible_collections.mailops.postfix.plugins.modules import rbl_check
+from ansible_collections.mailops.postfix.tests.unit.compat import patch_module_args
 
 ZONES = {
     # zone: {name relative to zone: [A codes]}, "*" is a wildcard
@@ -61,8 +60,12 @@ CNAMES = {"13.2.0.192.dnsbl.test": "99.2.0.192.dnsbl.test"}
 TRUNCATED_TXT = {"14.2.0.192.dnsbl.test": "a long reason " * 40}
 
 
+QUERIES = {"count": 0}  # every query the test server received, over UDP or TCP
+
+
 def answer(data: bytes, tcp: bool):
     """The response to a query, or None to stay silent."""
+    QUERIES["count"] += 1
     query = dns.message.from_wire(data)
     question = query.question[0]
     name = question.name.to_text(omit_final_dot=True).lower()
@@ -283,10 +286,17 @@ def test_fail_on_listed_names_addresses_and_lists(server, capsys):
     (dict(lists=["dnsbl.test"], fail_on_unhealthy=True), "requires health_check=true"),
     (dict(addresses=["192.0.2.1"], lists=["x.test", {"zone": "x.test", "type": "domain"}]), "both as an ip and"),
 ])
-def test_bad_input_fails_before_any_query(server, capsys, args, message):
-    out = run_module(capsys, **{"nameserver": "127.0.0.1:9", **args})
+def test_bad_input_fails_before_any_query(server, capsys, monkeypatch, args, message):
+    def no_lookups(*args, **kwargs):
+        raise AssertionError("rbl_check started its lookups on bad input")
+
+    monkeypatch.setattr(rbl_check, "run_lookups", no_lookups)
+    monkeypatch.setattr(rbl_check, "make_resolver", no_lookups)
+    before = QUERIES["count"]
+    out = run_module(capsys, **{"nameserver": server, **args})
     assert out["rc"] == 1
     assert message in out["msg"]
+    assert QUERIES["count"] == before, "the DNS server was asked"
 
 
 def test_cname_and_truncation_go_through_the_resolver(server, capsys):
