@@ -227,6 +227,20 @@ def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
         return None
 
 
+def network_bound_problem(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> str | None:
+    """Why a network is too broad to trust without an acknowledgement, or None."""
+    if network.prefixlen == 0:
+        return "covers every address on the Internet"
+    shortest, public = BOUNDS[network.version]
+    if network.is_loopback or network.is_link_local:  # never routed beyond the host or its link
+        return None
+    if network.prefixlen < shortest:
+        return f"a network broader than /{shortest}"
+    if not network.is_private and network.prefixlen < public:
+        return f"a public network broader than /{public}"
+    return None
+
+
 def check_mynetworks(config: dict[str, str], service: str, acks: list[dict[str, t.Any]], variable: str) -> None:
     """Parse mynetworks: no /0, bounded prefixes, no host bits, tables only when acknowledged."""
     parameter = "mynetworks"
@@ -257,13 +271,9 @@ def check_mynetworks(config: dict[str, str], service: str, acks: list[dict[str, 
         if network.prefixlen == 0:
             raise RelayGuardError(f"{_where(service)}: mynetworks contains {word}, which makes every host on the Internet a "
                                   "trusted relay client: refusing an open relay")
-        shortest, public = BOUNDS[network.version]
-        is_public = not (network.is_private or network.is_loopback or network.is_link_local)
-        local = network.is_loopback or network.is_link_local  # never routed beyond the host or its link
-        if not local and (network.prefixlen < shortest or (is_public and network.prefixlen < public)):
-            if not _acknowledged(acks, service, parameter, word):
-                bound = f"a network broader than /{shortest}" if network.prefixlen < shortest else f"a public network broader than /{public}"
-                _fail(service, parameter, word, f"({bound}, trusted to relay)", variable)
+        bound = network_bound_problem(network)
+        if bound and not _acknowledged(acks, service, parameter, word):
+            _fail(service, parameter, word, f"({bound}, trusted to relay)", variable)
         networks.append(network)
     for version in (4, 6):
         union = ipaddress.collapse_addresses(n for n in networks if n.version == version)
