@@ -51,6 +51,7 @@ from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import (
     ZoneError,
     check_addresses,
     check_tsig_key,
+    parse_floors,
     parse_grep_headers,
     parse_today,
     zone_files,
@@ -65,12 +66,14 @@ def dns_zone_files(zones, defaults=None):
         raise AnsibleFilterError(f"dns_zones_zones: {exc}") from None
 
 
-def dns_zone_serials(files, header_lines, today=None):
+def dns_zone_serials(files, header_lines, today=None, floor_lines=None):
     """files: the output of dns_zone_files; header_lines: the output lines of
     `grep -H '^; mailops-zone' FILES` on the host; today: YYYYMMDD (default
-    today in UTC)."""
+    today in UTC); floor_lines: "FILE SERIAL" for the zone files on the host
+    without the role's header (their serial is the floor)."""
     try:
-        return zone_serials(list(files or []), parse_grep_headers(header_lines or []), parse_today(today))
+        return zone_serials(list(files or []), parse_grep_headers(header_lines or []), parse_today(today),
+                            parse_floors(floor_lines or []))
     except ZoneError as exc:
         raise AnsibleFilterError(f"dns_zones_zones: {exc}") from None
 
