@@ -9,7 +9,7 @@ name: dnsbl_reply_filter
 short_description: Give every DNSBL zone a reply filter, so that an error answer never rejects
 version_added: 0.2.0
 description:
-  - Takes DNSBL zones in Postfix's C(reject_rbl_client) syntax and returns them with a reply filter: a zone given
+  - Takes DNSBL zones in Postfix's C(reject_rbl_client) syntax and returns each with a reply filter. A zone given
     without one (C(zone)) gets C(zone=127.0.0.[2..255]), the listing codes of RFC 5782.
   - Without a filter Postfix takes any A record as a listing, so a list that answers C(127.255.255.x) (the error codes
     that the large lists return to queries through public resolvers) or C(127.0.0.1) would reject every client.

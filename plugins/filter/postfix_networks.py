@@ -13,7 +13,7 @@ description:
     Postfix's syntax, network addresses in canonical form (C(10.1.0.0/16), C([2001:db8::]/32)), duplicates removed,
     order kept.
   - An entry that is not an address or network, a network that covers the whole Internet (C(/0)), or a network with
-    host bits set (C(192.168.1.7/16): write C(192.168.0.0/16) or the host) fails with a message that names the
+    host bits set (C(192.168.1.7/16), where C(192.168.0.0/16) or the host is meant) fails with a message that names the
     variable and the entry; nothing is widened silently.
   - With O(acknowledge) (the networks trusted to relay, C(mynetworks)), a network broader than the relay guard's
     bounds (shorter than C(/8) for IPv4 or C(/32) for IPv6, or a public network shorter than C(/24) or C(/48)) fails
