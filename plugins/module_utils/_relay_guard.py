@@ -292,10 +292,17 @@ def _truthy(value: str) -> bool:
 
 
 def effective_config(main: dict[str, str], service: dict[str, t.Any]) -> dict[str, str]:
-    """main.cf with the service's -o options laid over it."""
+    """main.cf with the service's -o options laid over it: those of ``options``,
+    then any ``-o name=value`` written in ``args`` (rendered after them, so they win)."""
     config = dict(main)
     for key, value in (service.get("options") or {}).items():
         config[key] = _unbrace(str(value))
+    words = [word for arg in service.get("args") or [] for word in str(arg).split()]
+    for i, word in enumerate(words):
+        setting = words[i + 1] if word == "-o" and i + 1 < len(words) else word[2:] if word.startswith("-o") and word != "-o" else None
+        if setting and "=" in setting:
+            key, _sep, value = setting.partition("=")
+            config[key] = _unbrace(value)
     return config
 
 

@@ -162,3 +162,10 @@ def test_a_permit_in_a_list_that_no_service_uses_still_counts_in_main_cf():
 
 def test_services_that_are_not_smtpd_are_ignored():
     check(services=[{"service": "relay", "type": "unix", "command": "smtp", "options": {"smtpd_relay_restrictions": "permit"}}])
+
+
+@pytest.mark.parametrize("args", [["-o", "smtpd_relay_restrictions=permit"], ["-o smtpd_relay_restrictions=permit"],
+                                  ["-osmtpd_relay_restrictions=permit"]])
+def test_options_given_as_arguments_count_too(args):
+    with pytest.raises(RelayGuardError, match="2525/inet: smtpd_relay_restrictions has 'permit'"):
+        check(services=[{"service": "2525", "type": "inet", "command": "smtpd", "options": {}, "args": args}])
