@@ -16,7 +16,7 @@ description:
   - A zone whose content hash is that of the deployed file keeps the deployed serial; any other zone gets
     max(today's C(YYYYMMDD00), deployed serial + 1). So the serial changes only when the content does, and a
     run in check mode computes the same serial that the real run writes.
-positional: header_lines, today
+positional: header_lines, today, floor_lines
 options:
   _input:
     description: The output of P(mailops.postfix.dns_zone_files#filter).
@@ -33,6 +33,13 @@ options:
   today:
     description: The date of the serials, C(YYYYMMDD) or C(YYYY-MM-DD). Today in UTC by default.
     type: str
+  floor_lines:
+    description:
+      - C(FILE SERIAL) lines for the zone files on the host that lack the role's header (written by hand or by an
+        earlier tool); their SOA serial is the floor, so the new serial is never lower than the one secondaries
+        already have.
+    type: list
+    elements: str
 seealso:
   - plugin: mailops.postfix.dns_zone_files
     plugin_type: filter
@@ -62,18 +69,20 @@ _value:
 from ansible.errors import AnsibleFilterError
 from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import (
     ZoneError,
+    parse_floors,
     parse_grep_headers,
     parse_today,
     zone_serials,
 )
 
 
-def dns_zone_serials(files, header_lines, today=None):
+def dns_zone_serials(files, header_lines, today=None, floor_lines=None):
     """files: the output of dns_zone_files; header_lines: the output lines of
     `grep -H '^; mailops-zone' FILES` on the host; today: YYYYMMDD (default
     today in UTC)."""
     try:
-        return zone_serials(list(files or []), parse_grep_headers(header_lines or []), parse_today(today))
+        return zone_serials(list(files or []), parse_grep_headers(header_lines or []), parse_today(today),
+                            parse_floors(floor_lines or []))
     except ZoneError as exc:
         raise AnsibleFilterError(f"dns_zones_zones: {exc}") from None
 

@@ -16,8 +16,12 @@ description:
   - Takes a list of IPv4 and IPv6 addresses and networks in any form netaddr understands and returns them in
     Postfix's syntax, network addresses in canonical form (C(10.1.0.0/16), C([2001:db8::]/32)), duplicates removed,
     order kept.
-  - An entry that is not an address or network, or a network that covers the whole Internet (C(/0)), fails with a
-    message that names the variable and the entry.
+  - An entry that is not an address or network, a network that covers the whole Internet (C(/0)), or a network with
+    host bits set (C(192.168.1.7/16), where C(192.168.0.0/16) or the host is meant) fails with a message that names the
+    variable and the entry; nothing is widened silently.
+  - With O(acknowledge) (the networks trusted to relay, C(mynetworks)), a network broader than the relay guard's
+    bounds (shorter than C(/8) for IPv4 or C(/32) for IPv6, or a public network shorter than C(/24) or C(/48)) fails
+    too, unless it is acknowledged there.
 positional: variable
 options:
   _input:
@@ -29,6 +33,12 @@ options:
     description: The name of the variable being checked, for error messages.
     type: str
     default: networks
+  acknowledge:
+    description:
+      - The relay guard's acknowledgements (strings, or mappings with C(entry)); given, the bounds of C(mynetworks)
+        apply, and an entry listed here (with or without the C(mynetworks) parameter) may pass them.
+    type: list
+    elements: raw
 """
 
 EXAMPLES = r"""
@@ -44,7 +54,11 @@ _value:
   elements: str
 """
 
+import ipaddress
+
 from ansible.errors import AnsibleFilterError
+
+from ansible_collections.mailops.postfix.plugins.module_utils._relay_guard import network_bound_problem
 
 try:
     import netaddr
@@ -52,7 +66,7 @@ except ImportError:
     netaddr = None
 
 
-def postfix_network(entry: str, variable: str = "networks") -> str:
+def postfix_network(entry: str, variable: str = "networks", acknowledge=None) -> str:
     """Return one address or network in Postfix's syntax."""
     if netaddr is None:
         raise AnsibleFilterError(
@@ -70,20 +84,29 @@ def postfix_network(entry: str, variable: str = "networks") -> str:
         raise AnsibleFilterError(f"{variable}: {text!r} is not an IP address or network ({exc})") from None
     if network.prefixlen == 0:
         raise AnsibleFilterError(f"{variable}: {text!r} covers every address on the Internet; that would make an open relay")
+    if network.ip != network.network:
+        raise AnsibleFilterError(f"{variable}: {text!r} has host bits set; write the network ({network.cidr}) or the single host "
+                                 f"({network.ip}): a range is never widened silently")
     network = network.cidr
-    if network.version == 6:
-        return f"[{network.network}]/{network.prefixlen}"
-    return str(network)
+    rendered = f"[{network.network}]/{network.prefixlen}" if network.version == 6 else str(network)
+    if acknowledge is not None:
+        problem = network_bound_problem(ipaddress.ip_network(str(network)))
+        acked = {" ".join(str(a.get("entry", "") if isinstance(a, dict) else a).split()) for a in acknowledge
+                 if not isinstance(a, dict) or a.get("parameter") in (None, "", "mynetworks")}
+        if problem and rendered not in acked:
+            raise AnsibleFilterError(f"{variable}: {text!r} is {problem}, trusted to relay: narrow it, or acknowledge it in "
+                                     f"postfix_relay_guard_acknowledge (entry: {rendered!r}, parameter: mynetworks)")
+    return rendered
 
 
-def postfix_networks(entries, variable: str = "networks") -> list[str]:
+def postfix_networks(entries, variable: str = "networks", acknowledge=None) -> list[str]:
     if isinstance(entries, str):
         entries = entries.replace(",", " ").split()
     if not isinstance(entries, (list, tuple)):
         raise AnsibleFilterError(f"{variable}: expected a list of addresses and networks, got {type(entries).__name__}")
     result: list[str] = []
     for entry in entries:
-        network = postfix_network(entry, variable)
+        network = postfix_network(entry, variable, acknowledge)
         if network not in result:
             result.append(network)
     return result

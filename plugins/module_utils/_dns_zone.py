@@ -706,16 +706,21 @@ def parse_header(line: t.Optional[str]) -> t.Optional[t.Tuple[int, str]]:
     return int(match.group(1)), match.group(2)
 
 
-def next_serial(deployed: t.Optional[t.Tuple[int, str]], digest: str, today: datetime.date) -> t.Tuple[int, bool]:
+def next_serial(deployed: t.Optional[t.Tuple[int, str]], digest: str, today: datetime.date,
+                floor: t.Optional[int] = None) -> t.Tuple[int, bool]:
     """The serial to write, and whether the zone changed.
 
     The same content keeps the deployed serial; new content gets
     max(today's YYYYMMDD00, deployed + 1). A zone never deployed by the role
-    starts at today's YYYYMMDD00."""
+    starts at today's YYYYMMDD00, or above the serial of the file it
+    replaces (``floor``, read from a zone file without the role's header),
+    so that the secondaries never see the serial go back."""
     if deployed is not None and deployed[1] == digest:
         return deployed[0], False
     base = int(today.strftime("%Y%m%d")) * 100
     serial = base if deployed is None else max(base, deployed[0] + 1)
+    if floor is not None:
+        serial = max(serial, floor + 1)
     if serial > MAX_SERIAL:
         raise ZoneError(f"the next serial {serial} does not fit in 32 bits; see RFC 1982 for resetting it")
     return serial, True
@@ -740,17 +745,30 @@ def parse_grep_headers(lines: t.Iterable[str]) -> t.Dict[str, str]:
     return headers
 
 
-def zone_serials(files: t.List[t.Dict[str, t.Any]], headers: t.Dict[str, str], today: datetime.date) -> t.List[t.Dict[str, t.Any]]:
+def parse_floors(lines: t.Iterable[str]) -> t.Dict[str, int]:
+    """{file basename: serial} from lines "FILE SERIAL", the serials of zone
+    files that exist without the role's header (named-checkzone's "loaded serial")."""
+    floors: t.Dict[str, int] = {}
+    for line in lines or []:
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            floors[parts[0].rsplit("/", 1)[-1]] = int(parts[1])
+    return floors
+
+
+def zone_serials(files: t.List[t.Dict[str, t.Any]], headers: t.Dict[str, str], today: datetime.date,
+                 floors: t.Optional[t.Dict[str, int]] = None) -> t.List[t.Dict[str, t.Any]]:
     """For each rendered zone, its serial and full file content."""
     result = []
     for item in files:
         deployed = parse_header(headers.get(item["file"]))
-        serial, changed = next_serial(deployed, item["hash"], today)
+        floor = None if deployed else (floors or {}).get(item["file"])
+        serial, changed = next_serial(deployed, item["hash"], today, floor)
         result.append({
             "name": item["name"],
             "file": item["file"],
             "serial": serial,
-            "previous_serial": deployed[0] if deployed else None,
+            "previous_serial": deployed[0] if deployed else floor,
             "changed": changed,
             "content": zone_content(item["body"], serial, item["hash"], item["name"]),
         })
@@ -793,7 +811,10 @@ def check_addresses(values: t.Any, variable: str) -> t.List[str]:
     return result
 
 
-TSIG_ALGORITHMS = ("hmac-sha256", "hmac-sha384", "hmac-sha512", "hmac-sha224", "hmac-sha1", "hmac-md5")
+TSIG_ALGORITHMS = ("hmac-sha256", "hmac-sha384", "hmac-sha512")
+TSIG_MIN_SECRET = {"hmac-sha256": 32, "hmac-sha384": 48, "hmac-sha512": 64}
+# Algorithms BIND still accepts but that are too weak for a new key.
+TSIG_WEAK_ALGORITHMS = ("hmac-sha224", "hmac-sha1", "hmac-md5")
 
 
 def check_tsig_key(key: t.Any, variable: str = "dns_zones_tsig_key") -> t.Optional[t.Dict[str, str]]:
@@ -806,13 +827,21 @@ def check_tsig_key(key: t.Any, variable: str = "dns_zones_tsig_key") -> t.Option
         raise ZoneError(f"{variable}: name is missing")
     check_name(_lower(name) + ".", f"{variable}: name")
     algorithm = str(key.get("algorithm") or "hmac-sha256").lower()
+    if algorithm in TSIG_WEAK_ALGORITHMS:
+        raise ZoneError(f"{variable}: algorithm {algorithm} is weaker than hmac-sha256; make a new key with "
+                        "`tsig-keygen -a hmac-sha256 NAME` and give its algorithm and secret")
     if algorithm not in TSIG_ALGORITHMS:
         raise ZoneError(f"{variable}: algorithm {algorithm!r} is not one of {', '.join(TSIG_ALGORITHMS)}")
     secret = key.get("secret")
     if not isinstance(secret, str) or not secret.strip():
         raise ZoneError(f"{variable}: secret is missing (base64, as tsig-keygen prints it)")
     try:
-        base64.b64decode(secret.strip(), validate=True)
+        raw = base64.b64decode(secret.strip(), validate=True)
     except (binascii.Error, ValueError):
         raise ZoneError(f"{variable}: secret is not valid base64") from None
+    # RFC 8945 section 6: a key as long as the hash's output (32 bytes for hmac-sha256).
+    needed = TSIG_MIN_SECRET[algorithm]
+    if len(raw) < needed:
+        raise ZoneError(f"{variable}: the secret is {len(raw)} bytes, shorter than the {needed} bytes that {algorithm} needs (RFC 8945); "
+                        f"make one with `tsig-keygen -a {algorithm} NAME`")
     return {"name": _lower(name), "algorithm": algorithm, "secret": secret.strip()}

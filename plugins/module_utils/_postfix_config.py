@@ -22,6 +22,9 @@ A fragment is a mapping with these keys, all optional but ``name``:
 ``lists``       composed list parameters: ``{param: [{name, order, value}]}``.
                 Entries from all fragments are sorted by (order, name) and
                 joined; an entry with ``state: absent`` removes that name.
+``acknowledge`` entries that the open-relay guard (see _relay_guard) lets
+                pass: the exact entry as a string, or ``{entry, service,
+                parameter}``; the acknowledgements of all fragments apply.
 ``master``      master.cf services: ``[{service, type, private, unpriv,
                 chroot, wakeup, maxproc, command, options, args, state}]``,
                 keyed by (service, type). ``state: absent`` removes a service.
@@ -32,12 +35,17 @@ from __future__ import annotations
 import re
 import typing as t
 
+from ansible_collections.mailops.postfix.plugins.module_utils._relay_guard import (
+    RelayGuardError,
+    check_services,
+    normalize_acknowledgements,
+)
+
 MASTER_COLUMNS = ("private", "unpriv", "chroot", "wakeup", "maxproc")
 SERVICE_TYPES = ("inet", "unix", "unix-dgram", "fifo", "pass")
 # Parameters whose change needs a full stop and start of Postfix
 # (postconf(5): "you need to stop and start Postfix when you change ...").
 RESTART_PARAMETERS = frozenset(("inet_interfaces", "inet_protocols", "queue_directory", "mail_owner", "setgid_group", "multi_instance_enable"))
-RELAY_GUARDS = ("reject_unauth_destination", "defer_unauth_destination")
 PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 SERVICE_NAME = re.compile(r"^[A-Za-z0-9_./:\[\]-]+$")
 HEADER = "# Managed by Ansible (mailops.postfix). Do not edit: change the fragments in {dir} instead.\n"
@@ -45,6 +53,13 @@ HEADER = "# Managed by Ansible (mailops.postfix). Do not edit: change the fragme
 
 class ConfigError(ValueError):
     """An invalid fragment or an unsafe merged configuration."""
+
+
+def _one_line(where: str, text: str) -> str:
+    """Refuse a line break, which would inject lines into main.cf or master.cf."""
+    if "\n" in text or "\r" in text:
+        raise ConfigError(f"{where} has a line break (\\n or \\r) in {text!r}; a value must be one line")
+    return text
 
 
 def _value_text(value: t.Any) -> str:
@@ -67,10 +82,7 @@ def _check_parameters(fragment_name: str, section: str, params: t.Any) -> dict[s
     for key, value in params.items():
         if not isinstance(key, str) or not PARAMETER_NAME.match(key):
             raise ConfigError(f"fragment {fragment_name}: '{section}' has an invalid main.cf parameter name {key!r}")
-        text = _value_text(value)
-        if "\n" in text:
-            raise ConfigError(f"fragment {fragment_name}: main.cf parameter {key} has a newline in its value")
-        result[key] = text
+        result[key] = _one_line(f"fragment {fragment_name}: {section} parameter {key}", _value_text(value))
     return result
 
 
@@ -99,6 +111,7 @@ def _check_list_entries(fragment_name: str, lists: t.Any) -> dict[str, list[dict
             except (TypeError, ValueError):
                 raise ConfigError(f"fragment {fragment_name}: lists.{param} entry {entry['name']}: "
                                   f"order must be an integer, got {entry.get('order')!r}") from None
+            _one_line(f"fragment {fragment_name}: lists.{param} entry {entry['name']}", _value_text(entry.get("value")))
             checked.append({"name": str(entry["name"]), "order": order, "value": _value_text(entry.get("value")), "state": state, "fragment": fragment_name})
         result[param] = checked
     return result
@@ -122,9 +135,10 @@ def _check_service(fragment_name: str, service: t.Any) -> dict[str, t.Any]:
     command = service.get("command")
     if not isinstance(command, str) or not command.strip():
         raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind} has no command")
-    checked["command"] = command.strip()
+    checked["command"] = _one_line(f"fragment {fragment_name}: master.cf service {name}/{kind} command", command.strip())
     for column in MASTER_COLUMNS:
-        value = _value_text(service.get(column, "-")).strip() or "-"
+        value = _one_line(f"fragment {fragment_name}: master.cf service {name}/{kind} column {column}",
+                          _value_text(service.get(column, "-"))).strip() or "-"
         if " " in value:
             raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind}: {column} must be one word, got {value!r}")
         checked[column] = value
@@ -141,7 +155,7 @@ def _check_service(fragment_name: str, service: t.Any) -> dict[str, t.Any]:
     args = service.get("args") or []
     if not isinstance(args, list):
         raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind}: args must be a list")
-    checked["args"] = [str(arg) for arg in args]
+    checked["args"] = [_one_line(f"fragment {fragment_name}: master.cf service {name}/{kind} argument", str(arg)) for arg in args]
     return checked
 
 
@@ -150,7 +164,7 @@ def normalize_fragment(fragment: t.Any, source: str) -> dict[str, t.Any]:
     if not isinstance(fragment, dict):
         raise ConfigError(f"fragment {source}: must be a mapping, got {type(fragment).__name__}")
     name = str(fragment.get("name") or source)
-    unknown = set(fragment) - {"name", "priority", "defaults", "main", "override", "lists", "master", "description"}
+    unknown = set(fragment) - {"name", "priority", "defaults", "main", "override", "lists", "master", "description", "acknowledge"}
     if unknown:
         raise ConfigError(f"fragment {name}: unknown keys {', '.join(sorted(unknown))}")
     try:
@@ -160,6 +174,13 @@ def normalize_fragment(fragment: t.Any, source: str) -> dict[str, t.Any]:
     master = fragment.get("master") or []
     if not isinstance(master, list):
         raise ConfigError(f"fragment {name}: 'master' must be a list of services")
+    acknowledge = fragment.get("acknowledge") or []
+    if not isinstance(acknowledge, list):
+        raise ConfigError(f"fragment {name}: 'acknowledge' must be a list of relay guard acknowledgements")
+    try:
+        acknowledge = normalize_acknowledgements(acknowledge)
+    except RelayGuardError as exc:
+        raise ConfigError(f"fragment {name}: {exc}") from None
     return {
         "name": name,
         "priority": priority,
@@ -168,6 +189,7 @@ def normalize_fragment(fragment: t.Any, source: str) -> dict[str, t.Any]:
         "override": _check_parameters(name, "override", fragment.get("override")),
         "lists": _check_list_entries(name, fragment.get("lists")),
         "master": [_check_service(name, service) for service in master],
+        "acknowledge": acknowledge,
     }
 
 
@@ -214,40 +236,21 @@ def _merge_master(fragments: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     return list(services.values())
 
 
-def check_relay_safety(main: dict[str, str]) -> None:
-    """Refuse a configuration that could relay for anyone.
-
-    Postfix checks smtpd_relay_restrictions (or, when it is empty,
-    smtpd_recipient_restrictions) for mail to foreign domains; one of them
-    must end foreign relaying with reject_unauth_destination (or its defer_
-    form) and nothing before that may be an unconditional permit.
-    """
-    if main.get("allow_untrusted_routing", "no").strip().lower() in ("yes", "true", "1"):
-        raise ConfigError("allow_untrusted_routing = yes lets source-routed addresses (user%domain@relay) through: refusing an open relay")
-    for net in re.split(r"[\s,]+", main.get("mynetworks", "")):
-        if net in ("0.0.0.0/0", "[::]/0", "[::/0]", "::/0", "0/0"):
-            raise ConfigError(f"mynetworks contains {net}, which makes every host on the Internet a trusted relay client: refusing an open relay")
-    relay = main.get("smtpd_relay_restrictions")
-    if relay is None:
-        # Postfix's own default: permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination.
-        return
-    param = "smtpd_relay_restrictions" if relay.strip() else "smtpd_recipient_restrictions"
-    words = [w for w in re.split(r"[\s,]+", main.get(param, "")) if w]
-    for word in words:
-        if word in RELAY_GUARDS:
-            return
-        if word in ("permit", "permit_auth_destination"):
-            break
-    raise ConfigError(f"{param} must contain reject_unauth_destination before any unconditional permit, or Postfix would be an open relay, relaying "
-                      f"for anyone; it is: {main.get(param, '')!r}")
+def check_relay_safety(main: dict[str, str], master: list[dict[str, t.Any]] | None = None, acknowledge: t.Any = None) -> None:
+    """Refuse a configuration that could relay for anyone (see _relay_guard)."""
+    try:
+        check_services(main, master or [], acknowledge)
+    except RelayGuardError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def merge_fragments(fragments: t.Iterable[dict[str, t.Any]]) -> dict[str, t.Any]:
     """Merge normalised fragments into ``{"main": {...}, "master": [...]}``."""
     ordered = sorted(fragments, key=lambda f: (f["priority"], f["name"]))
     main = _merge_main(ordered)
-    check_relay_safety(main)
-    return {"main": main, "master": _merge_master(ordered), "fragments": [f["name"] for f in ordered]}
+    master = _merge_master(ordered)
+    check_relay_safety(main, master, [ack for f in ordered for ack in f.get("acknowledge", [])])
+    return {"main": main, "master": master, "fragments": [f["name"] for f in ordered]}
 
 
 def _wrap(key: str, value: str) -> str:

@@ -25,6 +25,8 @@ attributes:
     support: full
     details:
       - Nothing is written in check mode; the changed status and the diff are those a real run would report.
+      - In check mode the new files are validated too, in a temporary directory outside O(config_dir), so a run with
+        C(--check) fails where the real run would.
   diff_mode:
     support: full
     details:
@@ -172,22 +174,38 @@ def validate(module: AnsibleModule, stage: str) -> None:
             )
 
 
+def stage(module: AnsibleModule, files: dict[str, str], directory: str | None, check: bool) -> str:
+    """Write main.cf and master.cf to a new staging directory and validate them there."""
+    staged = tempfile.mkdtemp(prefix=".mailops-stage-", dir=directory)
+    try:
+        os.chmod(staged, 0o755)
+        for name in ("main.cf", "master.cf"):
+            with open(os.path.join(staged, name), "w", encoding="utf-8") as handle:
+                handle.write(files[name])
+            os.chmod(os.path.join(staged, name), 0o644)
+        if check:
+            validate(module, staged)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return staged
+
+
 def install(module: AnsibleModule, config_dir: str, files: dict[str, str], check: bool) -> None:
     """Stage, validate and move main.cf and master.cf into place."""
-    stage = tempfile.mkdtemp(prefix=".mailops-stage-", dir=config_dir)
+    staged = stage(module, files, config_dir, check)
     try:
-        os.chmod(stage, 0o755)
-        for name in ("main.cf", "master.cf"):
-            with open(os.path.join(stage, name), "w", encoding="utf-8") as handle:
-                handle.write(files[name])
-            os.chmod(os.path.join(stage, name), 0o644)
-        if check:
-            validate(module, stage)
         # master.cf first: main.cf is what Postfix reads to decide it is configured.
         for name in ("master.cf", "main.cf"):
-            module.atomic_move(os.path.join(stage, name), os.path.join(config_dir, name))
+            module.atomic_move(os.path.join(staged, name), os.path.join(config_dir, name))
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def dry_run(module: AnsibleModule, files: dict[str, str], check: bool) -> None:
+    """Check mode: validate in a temporary directory outside config_dir, install nothing."""
+    if check:
+        shutil.rmtree(stage(module, files, None, check), ignore_errors=True)
 
 
 def write_fragment(module: AnsibleModule, fragments_dir: str, path: str, content: str) -> None:
@@ -260,6 +278,9 @@ def main() -> None:
             for file in new if old[file] != new[file]
         ]
     if module.check_mode:
+        # Validate what would be installed, so that --check refuses what the real run would refuse.
+        if changed:
+            dry_run(module, new, module.params["validate"])
         module.exit_json(**result)
     if changed:
         install(module, config_dir, new, module.params["validate"])

@@ -15,7 +15,7 @@ description:
     file on the managed host (O(src)), and builds it with C(postmap) or, for aliases, C(postalias).
   - The source is replaced atomically. The table is compiled only when the source content changes, the compiled file is
     missing or the compiled file is older than the source; it is compiled into a temporary file in the same directory that
-    is renamed into place, so Postfix never reads a half-built table.
+    is flushed to disk (fsync) and renamed into place, so Postfix never reads a half-built table, even after a crash.
   - The module decides itself whether to compile, so a failed run followed by a re-run never leaves a stale table behind
     a lost handler notification.
   - C(regexp) and C(pcre) tables are never compiled. Their new source is opened by Postfix (C(postmap -q)) before it is
@@ -354,6 +354,30 @@ def _remove(path: str) -> None:
         pass
 
 
+def _fsync(path: str) -> None:
+    """Flush a staged file to disk before it is renamed over the old one, so a
+    crash never leaves a renamed but empty or partial table."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_directory(path: str) -> None:
+    """Make the renames themselves durable."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def _default_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
@@ -613,9 +637,13 @@ class Table:
         if build and self.compiled:
             staged_compiled = compiled_path(staged, self.type)
             self.set_attrs(self.compiled_args(staged_compiled, source_stat))
+            _fsync(staged_compiled)
             os.replace(staged_compiled, self.compiled)
         if content_changed:
+            _fsync(staged)
             os.replace(staged, self.path)
+        if (build and self.compiled) or content_changed:
+            _fsync_directory(os.path.dirname(self.path) or '.')
 
     def run(self) -> None:
         if self.spec['state'] == 'absent':

@@ -1,15 +1,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 from __future__ import annotations
 
+import re
+
 import pytest
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.mailops.postfix.plugins.filter.dnsbl_reply_filter import dnsbl_reply_filter
 from ansible_collections.mailops.postfix.plugins.filter.postfix_networks import postfix_networks
 from ansible_collections.mailops.postfix.plugins.filter.restriction_entries import restriction_entries
 
 
 def test_networks_are_normalised_and_deduplicated():
-    assert postfix_networks(["127.0.0.1", "10.1.2.3/8", "::1", "[2001:db8::1]/32", "10.0.0.0/8"], "v") == [
+    assert postfix_networks(["127.0.0.1", "10.0.0.0/8", "::1", "[2001:db8::]/32", "10.0.0.0/8"], "v") == [
         "127.0.0.1/32", "10.0.0.0/8", "[::1]/128", "[2001:db8::]/32"]
 
 
@@ -18,10 +21,34 @@ def test_networks_are_normalised_and_deduplicated():
     ("0.0.0.0/0", "open relay"),
     ("::/0", "open relay"),
     ("", "is not an IP address"),
+    ("192.168.1.7/16", "postfix_mynetworks: '192.168.1.7/16' has host bits set; write the network (192.168.0.0/16) or the single host (192.168.1.7)"),
+    ("[2001:db8::1]/32", "has host bits set"),
 ])
 def test_bad_networks_name_the_variable(bad, message):
-    with pytest.raises(AnsibleFilterError, match=message):
+    with pytest.raises(AnsibleFilterError, match=re.escape(message)):
         postfix_networks([bad], "postfix_mynetworks")
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("0.0.0.0/1", "'0.0.0.0/1' is a network broader than /8"),
+    ("128.0.0.0/1", "broader than /8"),
+    ("2000::/3", "'2000::/3' is a network broader than /32"),
+    ("198.51.0.0/16", "a public network broader than /24"),
+    ("[2001:db9::]/40", "a public network broader than /48"),
+])
+def test_broad_networks_need_an_acknowledgement(bad, message):
+    with pytest.raises(AnsibleFilterError, match=re.escape(message)):
+        postfix_networks([bad], "postfix_mynetworks", [])
+    rendered = postfix_networks([bad], "postfix_mynetworks")
+    assert postfix_networks([bad], "postfix_mynetworks", rendered) == rendered
+    assert postfix_networks([bad], "postfix_mynetworks", [{"entry": rendered[0], "parameter": "mynetworks"}]) == rendered
+    with pytest.raises(AnsibleFilterError):
+        postfix_networks([bad], "postfix_mynetworks", [{"entry": rendered[0], "parameter": "smtpd_relay_restrictions"}])
+
+
+def test_private_and_local_networks_pass_the_bounds():
+    assert postfix_networks(["10.0.0.0/8", "172.16.0.0/12", "fe80::/10", "::1", "198.51.100.0/24"], "v", []) == [
+        "10.0.0.0/8", "172.16.0.0/12", "[fe80::]/10", "[::1]/128", "198.51.100.0/24"]
 
 
 def test_restriction_entries():
@@ -29,7 +56,7 @@ def test_restriction_entries():
         {"name": "reject_rbl_client dnsbl.test", "order": 500, "value": "reject_rbl_client dnsbl.test"}]
 
 
-FILTERS = ["dns_addresses", "dns_tsig_key", "dns_zone_files", "dns_zone_serials", "postfix_networks", "restriction_entries"]
+FILTERS = ["dns_addresses", "dns_tsig_key", "dns_zone_files", "dns_zone_serials", "dnsbl_reply_filter", "postfix_networks", "restriction_entries"]
 
 
 @pytest.mark.parametrize("name", FILTERS)
@@ -52,3 +79,25 @@ def test_dns_filters_name_the_variable():
         dns_addresses(["192.0.2.0/24"], "dns_zones_primaries")
     with pytest.raises(AnsibleFilterError, match="dns_zones_tsig_key: secret is not valid base64"):
         dns_tsig_key({"name": "xfr.example", "secret": "not base64!"})
+
+
+def test_dnsbl_zones_without_a_filter_get_one():
+    assert dnsbl_reply_filter(["bl.example.test", "zen.test=127.0.0.[2;4;10]", "x.test=127.0.1.[1..20]"]) == [
+        "bl.example.test=127.0.0.[2..255]", "zen.test=127.0.0.[2;4;10]", "x.test=127.0.1.[1..20]"]
+
+
+@pytest.mark.parametrize("zone, message", [
+    ("bl.test=127.255.255.[1..255]", "takes in 127.255.255.x"),
+    ("bl.test=127.[0..255].[0..255].[2..255]", "takes in 127.255.255.x"),
+    ("bl.test=127.0.0.[1..11]", "takes in 127.0.0.1"),
+    ("bl.test=10.0.0.2", "127.x.x.x answers only"),
+    ("bl.test=127.0.0", "four octets"),
+    ("bl.test=127.0.0.[2..300]", "outside 0..255"),
+    ("bl.test=", "four octets"),
+    ("=127.0.0.2", "no zone"),
+    ("bl test", "is not a DNSBL zone"),
+])
+def test_bad_dnsbl_filters_name_the_variable(zone, message):
+    with pytest.raises(AnsibleFilterError, match=re.escape(message)) as err:
+        dnsbl_reply_filter([zone])
+    assert "postfix_dnsbl" in str(err.value)

@@ -17,6 +17,7 @@ from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import (
     dnsbl_records,
     header_line,
     next_serial,
+    parse_floors,
     parse_grep_headers,
     parse_header,
     parse_today,
@@ -363,6 +364,21 @@ def test_zone_serials_keep_and_bump():
     assert (changed["serial"], changed["changed"], changed["previous_serial"]) == (2026052001, True, 2026052000)
 
 
+def test_a_zone_file_without_the_header_keeps_its_serial_as_the_floor():
+    files = zone_files([zone()])
+    floors = parse_floors(["/etc/bind/mailops/db.example.test 2030010105", "junk", "/x/db.other notanumber"])
+    assert floors == {"db.example.test": 2030010105}
+    first = zone_serials(files, {}, TODAY, floors)[0]
+    assert (first["serial"], first["changed"], first["previous_serial"]) == (2030010106, True, 2030010105)
+    # An old serial below today's: today's wins.
+    low = zone_serials(files, {}, TODAY, {"db.example.test": 7})[0]
+    assert low["serial"] == 2026052000
+    # Once the role's header is there, the floor is no longer read.
+    header = first["content"].splitlines()[1]
+    again = zone_serials(files, {"db.example.test": header}, TODAY, floors)[0]
+    assert (again["serial"], again["changed"]) == (2030010106, False)
+
+
 def test_content_hash_ignores_the_serial_but_not_the_data():
     one = zone_files([zone()])[0]
     two = zone_files([zone()])[0]
@@ -387,11 +403,26 @@ def test_check_addresses():
         check_addresses(["192.0.2.0/24"], "dns_zones_primaries")
 
 
+SECRET32 = "bWFpbG9wcy1wb3N0Zml4LWRucy16b25lcy10ZXN0LWtleQ=="  # 34 bytes
+
+
 def test_check_tsig_key():
-    key = check_tsig_key({"name": "Xfr", "secret": "c2VjcmV0"})
-    assert key == {"name": "xfr", "algorithm": "hmac-sha256", "secret": "c2VjcmV0"}
+    key = check_tsig_key({"name": "Xfr", "secret": SECRET32})
+    assert key == {"name": "xfr", "algorithm": "hmac-sha256", "secret": SECRET32}
     assert check_tsig_key({}) is None
     with pytest.raises(ZoneError, match="not valid base64"):
         check_tsig_key({"name": "xfr", "secret": "not base64!"})
     with pytest.raises(ZoneError, match="algorithm 'hmac-sha3'"):
-        check_tsig_key({"name": "xfr", "algorithm": "hmac-sha3", "secret": "c2VjcmV0"})
+        check_tsig_key({"name": "xfr", "algorithm": "hmac-sha3", "secret": SECRET32})
+
+
+@pytest.mark.parametrize("algorithm", ["hmac-md5", "hmac-sha1", "HMAC-SHA224"])
+def test_weak_tsig_algorithms_are_refused(algorithm):
+    with pytest.raises(ZoneError, match="dns_zones_tsig_key: algorithm hmac-sha(1|224) is weaker than hmac-sha256|algorithm hmac-md5 is weaker"):
+        check_tsig_key({"name": "xfr", "algorithm": algorithm, "secret": SECRET32})
+
+
+@pytest.mark.parametrize("algorithm, secret", [("hmac-sha256", "c2VjcmV0"), ("hmac-sha512", SECRET32)])
+def test_short_tsig_secrets_are_refused(algorithm, secret):
+    with pytest.raises(ZoneError, match=f"shorter than the (32|64) bytes that {algorithm} needs"):
+        check_tsig_key({"name": "xfr", "algorithm": algorithm, "secret": secret})

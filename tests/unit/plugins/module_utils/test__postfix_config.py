@@ -57,7 +57,7 @@ def test_override_wins():
 
 def test_lists_are_ordered_across_fragments_and_absent_removes():
     entry = {"name": "grey", "order": 600, "value": "check_policy_service inet:127.0.0.1:10023"}
-    grey = {"name": "greylisting", "lists": {"smtpd_relay_restrictions": [entry]}}
+    grey = {"name": "greylisting", "lists": {"smtpd_relay_restrictions": [entry]}, "acknowledge": [entry["value"]]}
     result = merged(BASE, grey)
     assert result["main"]["smtpd_relay_restrictions"] == "permit_mynetworks, check_policy_service inet:127.0.0.1:10023, reject_unauth_destination"
     gone = {"name": "zz", "lists": {"smtpd_relay_restrictions": [{"name": "grey", "state": "absent"}]}}
@@ -101,7 +101,15 @@ def test_master_services_replace_and_remove():
 
 @pytest.mark.parametrize("fragment, message", [
     ({"name": "x", "main": {"bad name": 1}}, "invalid main.cf parameter name"),
-    ({"name": "x", "main": {"a": "b\nc"}}, "newline"),
+    ({"name": "x", "main": {"a": "b\nc"}}, "line break"),
+    ({"name": "x", "main": {"a": "b\rc"}}, "line break"),
+    ({"name": "x", "lists": {"l": [{"name": "n", "value": "v\nw"}]}}, "lists.l entry n has a line break"),
+    ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c\nd"}]}, "command has a line break"),
+    ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c", "maxproc": "1\n"}]}, "column maxproc has a line break"),
+    ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c", "args": ["a\rb"]}]}, "argument has a line break"),
+    ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c", "options": {"a": "b\nsmtpd_relay_restrictions=permit"}}]},
+     "options parameter a has a line break"),
+    ({"name": "x", "acknowledge": [{"service": "smtp"}]}, "give the exact entry"),
     ({"name": "x", "lists": {"l": [{"value": "v"}]}}, "needs a name"),
     ({"name": "x", "master": [{"service": "s", "type": "tcp", "command": "c"}]}, "type must be one of"),
     ({"name": "x", "master": [{"service": "s", "type": "unix"}]}, "has no command"),

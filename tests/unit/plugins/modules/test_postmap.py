@@ -329,3 +329,27 @@ def test_missing_directory_and_symlink(env, result):
     os.symlink('/dev/null', str(env.dir / 'link'))
     assert env.run({'path': str(env.dir / 'link'), 'entries': {'a': 'b'}}) == 1
     assert 'symbolic link' in result()['msg']
+
+
+def test_staged_files_are_flushed_before_they_are_renamed(env, result, monkeypatch):
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        events.append(('fsync', os.readlink('/proc/self/fd/{0}'.format(fd))))
+        return real_fsync(fd)
+
+    def replace(src, dst):
+        events.append(('replace', str(src)))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(postmap.os, 'fsync', fsync)
+    monkeypatch.setattr(postmap.os, 'replace', replace)
+    path = str(env.dir / 'access')
+    assert env.run({'path': path, 'entries': {'a.example': 'OK'}}) == 0
+    assert result()['changed'] is True
+    renamed = [name for kind, name in events if kind == 'replace']
+    assert len(renamed) == 2  # the compiled table, then the source
+    for name in renamed:
+        assert events.index(('fsync', name)) < events.index(('replace', name))
+    assert events[-1] == ('fsync', str(env.dir))
