@@ -71,7 +71,7 @@ def test_bad_sender():
 
 def test_credentials_need_secure_tls():
     result = problems(relays(fallback=[]), "encrypt")
-    assert len(result) == 2 and all("set smarthost_tls_level to secure" in p for _, p in result)
+    assert len(result) == 2 and all("set smarthost_tls_level to secure" in item[1] for item in result)
     assert problems(relays(relay=[], sender=[]), "encrypt") == []
 
 
