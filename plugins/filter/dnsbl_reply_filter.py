@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: dnsbl_reply_filter
 short_description: Give every DNSBL zone a reply filter, so that an error answer never rejects
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Takes DNSBL zones in Postfix's C(reject_rbl_client) syntax and returns each with a reply filter. A zone given
     without one (C(zone)) gets C(zone=127.0.0.[2..255]), the listing codes of RFC 5782.

@@ -56,7 +56,9 @@ def test_restriction_entries():
         {"name": "reject_rbl_client dnsbl.test", "order": 500, "value": "reject_rbl_client dnsbl.test"}]
 
 
-FILTERS = ["dns_addresses", "dns_tsig_key", "dns_zone_files", "dns_zone_serials", "dnsbl_reply_filter", "postfix_networks", "restriction_entries"]
+FILTERS = ["dns_addresses", "dns_tsig_key", "dns_zone_files", "dns_zone_serials", "dnsbl_reply_filter", "postfix_networks",
+           "restriction_entries", "smarthost_relays", "smarthost_relay_problems", "smarthost_sasl_table",
+           "smarthost_sender_logins", "smarthost_user_problems"]
 
 
 @pytest.mark.parametrize("name", FILTERS)

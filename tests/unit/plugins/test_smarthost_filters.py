@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.postfix.plugins.filter.smarthost import (
+from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import (
     smarthost_relay_problems,
     smarthost_relays,
     smarthost_sasl_table,

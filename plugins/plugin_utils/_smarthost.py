@@ -1,12 +1,11 @@
 # Copyright (c) mailops.postfix contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Filters of the smarthost role: its relays, their password table and the
-checks of its variables, and the submission users' sender addresses.
-
-Each filter is documented in plugins/filter/NAME.yml. Nothing here does
-I/O; the role's vars/main.yml calls these filters instead of computing
-JSON as text in Jinja.
+"""The smarthost role's relays, their password table, the checks of its
+variables and the submission users' sender addresses: the pure functions
+behind the filters plugins/filter/smarthost_*.py, which run on the
+controller. Nothing here does I/O; the role's vars/main.yml calls the
+filters instead of computing JSON as text in Jinja.
 """
 
 from __future__ import annotations
@@ -190,14 +189,3 @@ def smarthost_sender_logins(users, domain: str) -> dict:
             if name not in names:
                 names.append(name)
     return {address: ", ".join(names) for address, names in owners.items()}
-
-
-class FilterModule:
-    def filters(self):
-        return {
-            "smarthost_relays": smarthost_relays,
-            "smarthost_relay_problems": smarthost_relay_problems,
-            "smarthost_sasl_table": smarthost_sasl_table,
-            "smarthost_user_problems": smarthost_user_problems,
-            "smarthost_sender_logins": smarthost_sender_logins,
-        }
