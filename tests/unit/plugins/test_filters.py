@@ -6,6 +6,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.postfix.plugins.filter.postfix_networks import postfix_networks
 from ansible_collections.mailops.postfix.plugins.filter.restriction_entries import restriction_entries
+from ansible_collections.mailops.postfix.plugins.filter.missing_packages import missing_packages
 
 
 def test_networks_are_normalised_and_deduplicated():
@@ -27,3 +28,13 @@ def test_bad_networks_name_the_variable(bad, message):
 def test_restriction_entries():
     assert restriction_entries(["dnsbl.test"], "reject_rbl_client", 500) == [
         {"name": "reject_rbl_client dnsbl.test", "order": 500, "value": "reject_rbl_client dnsbl.test"}]
+
+
+def test_missing_packages_keeps_the_order_asked():
+    lines = ["ii postfix", "rc postgrey", "iU bind9", "iiRclamav", "ii libsasl2-modules:amd64"]
+    wanted = ["postgrey", "postfix", "bind9", "clamav", "libsasl2-modules", "python3-apt", "postgrey"]
+    assert missing_packages(wanted, lines) == ["postgrey", "bind9", "clamav", "python3-apt"]
+
+
+def test_nothing_missing():
+    assert missing_packages(["postfix"], ["ii postfix"]) == []
