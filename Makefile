@@ -39,13 +39,19 @@ $(LINK):
 
 venv: host $(BIN)/.installed $(LINK)
 
+# The baked images of the scenarios (tests/images/build) and the bare ones
+# of the lab (tests/images/build-bare).
 images: venv
 	tests/images/build
+	tests/images/build-bare
 
 # Molecule remembers the lab as created even when its containers are gone
 # (removed by hand, or by `make test` in another clone): start over then.
+# The lab runs the collection as installed from its tarball (tests/tarball),
+# made again before each converge.
 lab: venv images
 	rm -f .build/lab-report.txt
+	tests/tarball
 	for c in $$(sed -n 's/^  - name: //p' molecule/site/molecule.yml); do \
 	  docker inspect $$c >/dev/null 2>&1 || { $(BIN)/molecule destroy -s site; break; }; \
 	done

@@ -9,6 +9,7 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.mailops.postfix.plugins.filter.dnsbl_reply_filter import dnsbl_reply_filter
 from ansible_collections.mailops.postfix.plugins.filter.postfix_networks import postfix_networks
 from ansible_collections.mailops.postfix.plugins.filter.restriction_entries import restriction_entries
+from ansible_collections.mailops.postfix.plugins.filter.missing_packages import missing_packages
 
 
 def test_networks_are_normalised_and_deduplicated():
@@ -56,7 +57,8 @@ def test_restriction_entries():
         {"name": "reject_rbl_client dnsbl.test", "order": 500, "value": "reject_rbl_client dnsbl.test"}]
 
 
-FILTERS = ["dns_addresses", "dns_tsig_key", "dns_zone_files", "dns_zone_serials", "dnsbl_reply_filter", "postfix_networks",
+FILTERS = ["dns_addresses", "dns_tsig_key", "dns_zone_files", "dns_zone_serials", "dnsbl_reply_filter", "missing_packages",
+           "postfix_networks",
            "restriction_entries", "smarthost_relays", "smarthost_relay_problems", "smarthost_sasl_table",
            "smarthost_sender_logins", "smarthost_user_problems"]
 
@@ -103,3 +105,13 @@ def test_bad_dnsbl_filters_name_the_variable(zone, message):
     with pytest.raises(AnsibleFilterError, match=re.escape(message)) as err:
         dnsbl_reply_filter([zone])
     assert "postfix_dnsbl" in str(err.value)
+
+
+def test_missing_packages_keeps_the_order_asked():
+    lines = ["ii postfix", "rc postgrey", "iU bind9", "iiRclamav", "ii libsasl2-modules:amd64"]
+    wanted = ["postgrey", "postfix", "bind9", "clamav", "libsasl2-modules", "python3-apt", "postgrey"]
+    assert missing_packages(wanted, lines) == ["postgrey", "bind9", "clamav", "python3-apt"]
+
+
+def test_nothing_missing():
+    assert missing_packages(["postfix"], ["ii postfix"]) == []
