@@ -1,5 +1,5 @@
 # Copyright (c) mailops.postfix contributors
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ _value:
 import re
 
 from ansible.errors import AnsibleFilterError
-from ansible.module_utils.six import string_types
 
 DEFAULT_FILTER = "127.0.0.[2..255]"
 # One octet of a reply filter: a number, [n..m] or [n;m;...].
@@ -81,11 +80,11 @@ def reply_filter_problem(pattern: str) -> str | None:
 
 
 def dnsbl_reply_filter(zones, variable: str = "postfix_dnsbl") -> list[str]:
-    if isinstance(zones, string_types) or not isinstance(zones, (list, tuple)):
+    if isinstance(zones, str) or not isinstance(zones, (list, tuple)):
         raise AnsibleFilterError(f"{variable}: expected a list of DNSBL zones, got {type(zones).__name__}")
     result = []
     for zone in zones:
-        if not isinstance(zone, string_types) or not zone.strip() or any(c.isspace() for c in zone.strip()):
+        if not isinstance(zone, str) or not zone.strip() or any(c.isspace() for c in zone.strip()):
             raise AnsibleFilterError(f"{variable}: {zone!r} is not a DNSBL zone (zone or zone=127.0.0.[2..255])")
         name, sep, pattern = zone.strip().partition("=")
         if not name:

@@ -1,5 +1,5 @@
 # Copyright (c) mailops.postfix contributors
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Logic of the queue module: parsing ``postqueue -j`` records, selecting
 messages, summarising them like qshape(1), and reading postsuper(1)'s report.
