@@ -64,6 +64,8 @@ lab-destroy: venv
 
 lint: venv
 	$(BIN)/ansible-lint --profile production
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 sanity: venv
 	tests/sanity/run

@@ -42,9 +42,18 @@ PLAYBOOK = """\
 
 def start_server(args) -> tuple[subprocess.Popen, int]:
     server = subprocess.Popen(
-        [sys.executable, os.path.join(HERE, "dnsbl_server.py"), "--delay", str(args.delay),
-         "--lists", str(args.lists), "--lifetime", "900"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            os.path.join(HERE, "dnsbl_server.py"),
+            "--delay",
+            str(args.delay),
+            "--lists",
+            str(args.lists),
+            "--lifetime",
+            "900",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     line = server.stdout.readline().split()
     if len(line) != 2 or line[0] != "PORT":
@@ -61,8 +70,15 @@ def run_module(args, port: int, zones: list[str], addresses: list[str], query_tx
         os.symlink(ROOT, link)
     playbook = os.path.join(workdir, f"bench-{query_txt}.yml")
     with open(playbook, "w", encoding="utf-8") as handle:
-        handle.write(PLAYBOOK.format(addresses=json.dumps(addresses), zones=json.dumps(zones), port=port,
-                                     concurrency=args.concurrency, query_txt=str(query_txt).lower()))
+        handle.write(
+            PLAYBOOK.format(
+                addresses=json.dumps(addresses),
+                zones=json.dumps(zones),
+                port=port,
+                concurrency=args.concurrency,
+                query_txt=str(query_txt).lower(),
+            )
+        )
     env = dict(os.environ)
     env.update(
         ANSIBLE_COLLECTIONS_PATH=os.path.join(workdir, "collections"),
@@ -76,15 +92,22 @@ def run_module(args, port: int, zones: list[str], addresses: list[str], query_tx
     started = time.monotonic()
     proc = subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", playbook],
-        cwd=workdir, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     wall = time.monotonic() - started
     try:
         output = json.loads(proc.stdout)
         task = output["plays"][0]["tasks"][0]
         result = task["hosts"]["localhost"]
-    except (ValueError, KeyError, IndexError):
-        raise SystemExit(f"ansible-playbook failed (rc={proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    except (ValueError, KeyError, IndexError) as err:
+        raise SystemExit(
+            f"ansible-playbook failed (rc={proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        ) from err
     if result.get("failed"):
         raise SystemExit(f"rbl_check failed: {result.get('msg')}")
     duration = task["task"]["duration"]
@@ -100,14 +123,25 @@ def run_module(args, port: int, zones: list[str], addresses: list[str], query_tx
 
 def _seconds(stamp: str) -> float:
     from datetime import datetime
+
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
 def run_pydnsbl(args, port: int, zones: list[str], addresses: list[str]) -> dict:
     proc = subprocess.run(
-        [args.pydnsbl_python, os.path.join(HERE, "pydnsbl_run.py"), str(port), str(args.concurrency), *zones, "--",
-         *addresses],
-        capture_output=True, text=True, timeout=300, check=False,
+        [
+            args.pydnsbl_python,
+            os.path.join(HERE, "pydnsbl_run.py"),
+            str(port),
+            str(args.concurrency),
+            *zones,
+            "--",
+            *addresses,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     if proc.returncode != 0:
         raise SystemExit(f"pydnsbl run failed:\n{proc.stderr[-3000:]}")
@@ -121,7 +155,9 @@ def run_dig(args, port: int, zones: list[str], addresses: list[str]) -> dict:
     for name in names:
         proc = subprocess.run(
             ["dig", "@127.0.0.1", "-p", str(port), "+tries=1", "+time=2", "+noall", "+comments", "+answer", name, "A"],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         done += 1
         if "status: NOERROR" in proc.stdout and "127.0.0.2" in proc.stdout:
@@ -183,14 +219,20 @@ def main() -> None:
         server.wait(10)
         shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"rbl_check benchmark: {len(addresses)} addresses x {len(zones)} lists = {total} lookups, "
-          f"{args.delay * 1000:.0f} ms per answer, concurrency {args.concurrency}, server 127.0.0.1:{port}")
+    print(
+        f"rbl_check benchmark: {len(addresses)} addresses x {len(zones)} lists = {total} lookups, "
+        f"{args.delay * 1000:.0f} ms per answer, concurrency {args.concurrency}, server 127.0.0.1:{port}"
+    )
     print(f"expected listings: {expected_listed}; rbl_check and pydnsbl: median of {args.rounds} interleaved rounds")
-    print(f"lower bound (lookups x latency / concurrency): {total} x {args.delay:g} s / {args.concurrency} = {bound:.3f} s"
-          f" ({total / bound:.0f} lookups/s)")
+    print(
+        f"lower bound (lookups x latency / concurrency): {total} x {args.delay:g} s / {args.concurrency} = {bound:.3f} s"
+        f" ({total / bound:.0f} lookups/s)"
+    )
     print()
-    header = (f"{'run':<46} {'seconds':>8} {'lookups':>8} {'queries':>8} {'lookups/s':>10} {'x bound':>8} "
-              f"{'listed':>7} {'errors':>7}")
+    header = (
+        f"{'run':<46} {'seconds':>8} {'lookups':>8} {'queries':>8} {'lookups/s':>10} {'x bound':>8} "
+        f"{'listed':>7} {'errors':>7}"
+    )
     print(header)
     print("-" * len(header))
 
@@ -199,27 +241,62 @@ def main() -> None:
         queries = lookups + (listed if txt else 0)
         rate = lookups / seconds if seconds > 0 else float("inf")
         scaled_bound = queries * args.delay / args.concurrency
-        print(f"{name:<46} {seconds:>8.3f} {lookups:>8} {queries:>8} {rate:>10.0f} {seconds / scaled_bound:>8.2f} "
-              f"{listed:>7} {errors:>7}")
+        print(
+            f"{name:<46} {seconds:>8.3f} {lookups:>8} {queries:>8} {rate:>10.0f} {seconds / scaled_bound:>8.2f} "
+            f"{listed:>7} {errors:>7}"
+        )
         rows.append((name, rate))
         return rate
 
-    rate_txt = row("rbl_check, queries only (A + TXT of listed)", module["elapsed"], module["lookups"],
-                   module["listed"], module["errors"], txt=True)
-    rate_queries = row("rbl_check, queries only (A only)", module_a["elapsed"], module_a["lookups"], module_a["listed"],
-                       module_a["errors"])
-    rate_task = row("rbl_check, Ansible task (A only)", module_a["task"], module_a["lookups"], module_a["listed"],
-                    module_a["errors"])
-    rate_wall = row("rbl_check, whole ansible-playbook (A only)", module_a["wall"], module_a["lookups"],
-                    module_a["listed"], module_a["errors"])
-    rate_pyd = row(f"pydnsbl {pyd.get('version') or ''} (aiodns, A only)".replace("  ", " "), pyd["elapsed"],
-                   pyd["lookups"], pyd["listed"], pyd["errors"])
-    rate_dig = row("dig, sequential loop" + (" (sample)" if dig["lookups"] < total else ""), dig["elapsed"],
-                   dig["lookups"], dig["listed"], dig["errors"])
+    rate_txt = row(
+        "rbl_check, queries only (A + TXT of listed)",
+        module["elapsed"],
+        module["lookups"],
+        module["listed"],
+        module["errors"],
+        txt=True,
+    )
+    rate_queries = row(
+        "rbl_check, queries only (A only)",
+        module_a["elapsed"],
+        module_a["lookups"],
+        module_a["listed"],
+        module_a["errors"],
+    )
+    rate_task = row(
+        "rbl_check, Ansible task (A only)",
+        module_a["task"],
+        module_a["lookups"],
+        module_a["listed"],
+        module_a["errors"],
+    )
+    rate_wall = row(
+        "rbl_check, whole ansible-playbook (A only)",
+        module_a["wall"],
+        module_a["lookups"],
+        module_a["listed"],
+        module_a["errors"],
+    )
+    rate_pyd = row(
+        f"pydnsbl {pyd.get('version') or ''} (aiodns, A only)".replace("  ", " "),
+        pyd["elapsed"],
+        pyd["lookups"],
+        pyd["listed"],
+        pyd["errors"],
+    )
+    rate_dig = row(
+        "dig, sequential loop" + (" (sample)" if dig["lookups"] < total else ""),
+        dig["elapsed"],
+        dig["lookups"],
+        dig["listed"],
+        dig["errors"],
+    )
     print()
     print("ratios of throughput (lookups/s), same work (A only) unless said:")
     print(f"  rbl_check queries / pydnsbl             : {rate_queries / rate_pyd:6.2f}  (goal: >= 1)")
-    print(f"  rbl_check queries with TXT / pydnsbl    : {rate_txt / rate_pyd:6.2f}  (rbl_check does 1 more query per listing)")
+    print(
+        f"  rbl_check queries with TXT / pydnsbl    : {rate_txt / rate_pyd:6.2f}  (rbl_check does 1 more query per listing)"
+    )
     print(f"  rbl_check Ansible task / pydnsbl        : {rate_task / rate_pyd:6.2f}")
     print(f"  rbl_check whole playbook / pydnsbl      : {rate_wall / rate_pyd:6.2f}")
     print(f"  rbl_check queries / dig loop            : {rate_queries / rate_dig:6.1f}")
@@ -229,7 +306,9 @@ def main() -> None:
     print()
     print(f"all rounds (s): rbl_check A+TXT {module['all']}, rbl_check A {module_a['all']}, pydnsbl {pyd['all']}")
     if dig["lookups"] < total:
-        print(f"  (dig measured on {dig['lookups']} of {total} lookups; its rate is per lookup, its seconds are for those)")
+        print(
+            f"  (dig measured on {dig['lookups']} of {total} lookups; its rate is per lookup, its seconds are for those)"
+        )
 
 
 if __name__ == "__main__":

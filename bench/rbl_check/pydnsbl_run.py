@@ -17,15 +17,15 @@ from importlib.metadata import version
 
 warnings.simplefilter("ignore", DeprecationWarning)
 
-import aiodns  # noqa: E402
-import pydnsbl  # noqa: E402
-from pydnsbl.providers import Provider  # noqa: E402
+import aiodns
+import pydnsbl
+from pydnsbl.providers import Provider
 
 
 def main() -> None:
     port, concurrency = int(sys.argv[1]), int(sys.argv[2])
     split = sys.argv.index("--")
-    zones, addresses = sys.argv[3:split], sys.argv[split + 1:]
+    zones, addresses = sys.argv[3:split], sys.argv[split + 1 :]
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     checker = pydnsbl.DNSBLIpChecker(
@@ -38,13 +38,17 @@ def main() -> None:
     started = time.monotonic()
     results = checker.bulk_check(addresses)
     elapsed = time.monotonic() - started
-    print(json.dumps({
-        "elapsed": elapsed,
-        "lookups": sum(len(r.providers) for r in results),
-        "listed": sum(len(r.detected_by) for r in results),
-        "errors": sum(len(r.failed_providers) for r in results),
-        "version": version("pydnsbl"),
-    }))
+    print(
+        json.dumps(
+            {
+                "elapsed": elapsed,
+                "lookups": sum(len(r.providers) for r in results),
+                "listed": sum(len(r.detected_by) for r in results),
+                "errors": sum(len(r.failed_providers) for r in results),
+                "version": version("pydnsbl"),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ def floor_playbook(path):
     plays = []
     for host, count in sorted(counts.items()):
         tasks = "".join(f"    - name: ping {i}\n      ansible.builtin.ping:\n" for i in range(count))
-        plays.append(f"- name: Floor of {host}, {count} tasks\n  hosts: {host}\n  gather_facts: false\n  tasks:\n{tasks}")
+        plays.append(
+            f"- name: Floor of {host}, {count} tasks\n  hosts: {host}\n  gather_facts: false\n  tasks:\n{tasks}"
+        )
     print("---\n" + "\n".join(plays), end="")
 
 
@@ -43,10 +45,12 @@ def report(out, top):
         ping = {}
         for r in floor:
             ping.setdefault(r["host"], []).append(r["seconds"])
-        print(f"\n=== pipelining {'on' if pipelining == 'true' else 'off'}: "
-              f"site.yml {wall(out / f'site-{pipelining}.wall'):.1f} s wall, "
-              f"floor {wall(out / f'floor-{pipelining}.wall'):.1f} s wall (hosts one after the other); "
-              f"{len(changed)} task result(s) changed or failed")
+        print(
+            f"\n=== pipelining {'on' if pipelining == 'true' else 'off'}: "
+            f"site.yml {wall(out / f'site-{pipelining}.wall'):.1f} s wall, "
+            f"floor {wall(out / f'floor-{pipelining}.wall'):.1f} s wall (hosts one after the other); "
+            f"{len(changed)} task result(s) changed or failed"
+        )
         for r in changed:
             print(f"    NOT A NO-CHANGE RUN: {r['host']}: {r['task']}: {r['status']}")
         print(f"{'host':<12} {'tasks':>5} {'site s':>8} {'floor s':>8} {'ratio':>6}")

@@ -62,7 +62,9 @@ def supported_text(supported: t.Mapping[str, t.Sequence[str]] | None = None) -> 
     return " or ".join(parts)
 
 
-def platform_problem(facts: t.Mapping[str, t.Any], supported: t.Mapping[str, t.Sequence[str]] | None = None) -> str | None:
+def platform_problem(
+    facts: t.Mapping[str, t.Any], supported: t.Mapping[str, t.Sequence[str]] | None = None
+) -> str | None:
     """None on a supported host; otherwise what the host runs and what is supported.
 
     Compares the distribution (exactly) and the major version: Debian 12.8 is
@@ -107,7 +109,9 @@ class ActionModule(ActionBase):
                 task_vars=task_vars,
             )
             if setup.get("failed"):
-                setup["msg"] = f"could not read the host's distribution facts: {setup.get('msg', 'the setup module failed')}"
+                setup["msg"] = (
+                    f"could not read the host's distribution facts: {setup.get('msg', 'the setup module failed')}"
+                )
                 return setup
             facts = setup.get("ansible_facts") or {}
             # Kept as the host's facts (on success), so the roles can read them.

@@ -43,6 +43,7 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
+
 from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import ZoneError, check_addresses
 
 

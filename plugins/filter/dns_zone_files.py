@@ -50,6 +50,7 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
+
 from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import ZoneError, zone_files
 
 

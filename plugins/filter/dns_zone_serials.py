@@ -67,6 +67,7 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
+
 from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import (
     ZoneError,
     parse_floors,
@@ -81,8 +82,12 @@ def dns_zone_serials(files, header_lines, today=None, floor_lines=None):
     `grep -H '^; mailops-zone' FILES` on the host; today: YYYYMMDD (default
     today in UTC)."""
     try:
-        return zone_serials(list(files or []), parse_grep_headers(header_lines or []), parse_today(today),
-                            parse_floors(floor_lines or []))
+        return zone_serials(
+            list(files or []),
+            parse_grep_headers(header_lines or []),
+            parse_today(today),
+            parse_floors(floor_lines or []),
+        )
     except ZoneError as exc:
         raise AnsibleFilterError(f"dns_zones_zones: {exc}") from None
 

@@ -94,8 +94,10 @@ def dnsbl_reply_filter(zones, variable: str = "postfix_dnsbl") -> list[str]:
             continue
         problem = reply_filter_problem(pattern)
         if problem:
-            raise AnsibleFilterError(f"{variable}: the reply filter of {zone!r} {problem}; give the list's documented codes, "
-                                     f"or leave the filter out for {DEFAULT_FILTER}")
+            raise AnsibleFilterError(
+                f"{variable}: the reply filter of {zone!r} {problem}; give the list's documented codes, "
+                f"or leave the filter out for {DEFAULT_FILTER}"
+            )
         result.append(f"{name}={pattern}")
     return result
 

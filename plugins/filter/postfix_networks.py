@@ -83,19 +83,28 @@ def postfix_network(entry: str, variable: str = "networks", acknowledge=None) ->
     except (netaddr.AddrFormatError, ValueError, TypeError) as exc:
         raise AnsibleFilterError(f"{variable}: {text!r} is not an IP address or network ({exc})") from None
     if network.prefixlen == 0:
-        raise AnsibleFilterError(f"{variable}: {text!r} covers every address on the Internet; that would make an open relay")
+        raise AnsibleFilterError(
+            f"{variable}: {text!r} covers every address on the Internet; that would make an open relay"
+        )
     if network.ip != network.network:
-        raise AnsibleFilterError(f"{variable}: {text!r} has host bits set; write the network ({network.cidr}) or the single host "
-                                 f"({network.ip}): a range is never widened silently")
+        raise AnsibleFilterError(
+            f"{variable}: {text!r} has host bits set; write the network ({network.cidr}) or the single host "
+            f"({network.ip}): a range is never widened silently"
+        )
     network = network.cidr
     rendered = f"[{network.network}]/{network.prefixlen}" if network.version == 6 else str(network)
     if acknowledge is not None:
         problem = network_bound_problem(ipaddress.ip_network(str(network)))
-        acked = {" ".join(str(a.get("entry", "") if isinstance(a, dict) else a).split()) for a in acknowledge
-                 if not isinstance(a, dict) or a.get("parameter") in (None, "", "mynetworks")}
+        acked = {
+            " ".join(str(a.get("entry", "") if isinstance(a, dict) else a).split())
+            for a in acknowledge
+            if not isinstance(a, dict) or a.get("parameter") in (None, "", "mynetworks")
+        }
         if problem and rendered not in acked:
-            raise AnsibleFilterError(f"{variable}: {text!r} is {problem}, trusted to relay: narrow it, or acknowledge it in "
-                                     f"postfix_relay_guard_acknowledge (entry: {rendered!r}, parameter: mynetworks)")
+            raise AnsibleFilterError(
+                f"{variable}: {text!r} is {problem}, trusted to relay: narrow it, or acknowledge it in "
+                f"postfix_relay_guard_acknowledge (entry: {rendered!r}, parameter: mynetworks)"
+            )
     return rendered
 
 

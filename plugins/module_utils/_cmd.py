@@ -24,7 +24,7 @@ if t.TYPE_CHECKING:
     from ansible.module_utils.basic import AnsibleModule
 
 
-C_LOCALE = {'LANG': 'C', 'LC_ALL': 'C', 'LC_MESSAGES': 'C', 'LANGUAGE': 'C'}
+C_LOCALE = {"LANG": "C", "LC_ALL": "C", "LC_MESSAGES": "C", "LANGUAGE": "C"}
 
 
 def bin_path(module: AnsibleModule, name: str) -> str:
@@ -33,7 +33,7 @@ def bin_path(module: AnsibleModule, name: str) -> str:
     Results are cached on the module object, so looking a binary up for every
     table of a call costs one search.
     """
-    cache: dict[str, str] = module.__dict__.setdefault('_mailops_bin_cache', {})
+    cache: dict[str, str] = module.__dict__.setdefault("_mailops_bin_cache", {})
     if name not in cache:
         cache[name] = module.get_bin_path(name, required=True)
     return cache[name]
@@ -41,7 +41,7 @@ def bin_path(module: AnsibleModule, name: str) -> str:
 
 def command_line(args: t.Sequence[str]) -> str:
     """Return ``args`` as a copy-and-pasteable shell command line (for messages)."""
-    return ' '.join(shlex.quote(str(arg)) for arg in args)
+    return " ".join(shlex.quote(str(arg)) for arg in args)
 
 
 def run(
@@ -64,8 +64,8 @@ def run(
     """
     argv = [str(arg) for arg in args]
     if not argv:
-        raise ValueError('run() needs at least the program name')
-    if '/' not in argv[0]:
+        raise ValueError("run() needs at least the program name")
+    if "/" not in argv[0]:
         argv[0] = bin_path(module, argv[0])
     rc, out, err = module.run_command(
         argv,
@@ -74,7 +74,7 @@ def run(
         environ_update=dict(C_LOCALE),
         umask=umask,
         cwd=cwd,
-        errors='surrogate_or_replace',
+        errors="surrogate_or_replace",
         check_rc=False,
     )
     if check_rc and rc not in ok_rc:
@@ -90,14 +90,14 @@ def run(
 
 def failure_message(argv: t.Sequence[str], rc: int, err: str, out: str, fail_msg: str | None = None) -> str:
     """Build the message for a failed command: what ran, its code, and why."""
-    detail = first_line(err) or first_line(out) or 'no output'
-    head = fail_msg or 'Command {0} failed'.format(command_line(argv))
-    return '{0} (rc={1}): {2}'.format(head, rc, detail)
+    detail = first_line(err) or first_line(out) or "no output"
+    head = fail_msg or f"Command {command_line(argv)} failed"
+    return f"{head} (rc={rc}): {detail}"
 
 
 def first_line(text: str | None) -> str:
     """Return the first non-blank line of ``text``, stripped ('' if none)."""
-    for line in (text or '').splitlines():
+    for line in (text or "").splitlines():
         if line.strip():
             return line.strip()
-    return ''
+    return ""

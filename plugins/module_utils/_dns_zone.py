@@ -34,7 +34,7 @@ DEFAULT_DNSBL_CODE = "127.0.0.2"
 SERIAL_PLACEHOLDER = "@SERIAL@"
 HEADER_PREFIX = "; mailops-zone"
 _HEADER = re.compile(r"^; mailops-zone serial=(\d+) content=(sha256:[0-9a-f]{64})\s*$")
-MAX_SERIAL = 2 ** 32 - 1
+MAX_SERIAL = 2**32 - 1
 
 _OWNER_LABEL = re.compile(r"^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$")
 _HOST_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -138,7 +138,7 @@ def reverse_zone_name(network: str) -> str:
     suffix = 2  # in-addr.arpa / ip6.arpa
     keep = net.prefixlen // step
     host_labels = len(labels) - suffix
-    return ".".join(labels[host_labels - keep:]) + "."
+    return ".".join(labels[host_labels - keep :]) + "."
 
 
 # ---------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def txt_strings(value: t.Any, what: str) -> str:
         if not isinstance(item, str):
             raise ZoneError(f"{what}: TXT value {item!r} is not a string")
         data = item.encode("utf-8")
-        chunks = [data[i:i + 255] for i in range(0, len(data), 255)] or [b""]
+        chunks = [data[i : i + 255] for i in range(0, len(data), 255)] or [b""]
         for chunk in chunks:
             out = []
             for byte in chunk:
@@ -194,7 +194,9 @@ def _tlsa(value: t.Any, what: str) -> str:
         raise ZoneError(f"{what}: TLSA value {value!r} must be a string 'usage selector matching-type data'")
     fields = value.split()
     if len(fields) < 4:
-        raise ZoneError(f"{what}: TLSA value {value!r} must be 'usage selector matching-type data', e.g. '3 1 1 <sha256 hex>'")
+        raise ZoneError(
+            f"{what}: TLSA value {value!r} must be 'usage selector matching-type data', e.g. '3 1 1 <sha256 hex>'"
+        )
     usage = _int(fields[0], f"{what}: TLSA usage", 0, 3)
     selector = _int(fields[1], f"{what}: TLSA selector", 0, 1)
     matching = _int(fields[2], f"{what}: TLSA matching type", 0, 2)
@@ -215,8 +217,8 @@ class Record(t.NamedTuple):
     owner: str  # absolute, with trailing dot
     type: str
     rdata: str  # rendered rdata
-    ttl: t.Optional[int]
-    target: t.Optional[str]  # MX/NS/SRV/CNAME/PTR target (absolute), for the cross checks
+    ttl: int | None
+    target: str | None  # MX/NS/SRV/CNAME/PTR target (absolute), for the cross checks
     label: str  # how error messages name the record
 
 
@@ -325,7 +327,7 @@ def _looks_like_ip(text: str) -> bool:
 # DNSBL zones
 
 
-def _dnsbl_codes(value: t.Any, what: str) -> t.List[str]:
+def _dnsbl_codes(value: t.Any, what: str) -> list[str]:
     items = value if isinstance(value, (list, tuple)) else [value]
     if not items:
         raise ZoneError(f"{what}: empty return code")
@@ -348,7 +350,7 @@ def _dnsbl_codes(value: t.Any, what: str) -> t.List[str]:
     return codes
 
 
-def _nodes(network: t.Union[ipaddress.IPv4Network, ipaddress.IPv6Network]) -> t.List[t.Tuple[t.Tuple[str, ...], bool]]:
+def _nodes(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> list[tuple[tuple[str, ...], bool]]:
     """The DNS nodes of a network: (labels from the top, wildcard).
 
     A network on an octet (nibble) boundary is one node: a /32 (/128) is the
@@ -369,7 +371,7 @@ def _nodes(network: t.Union[ipaddress.IPv4Network, ipaddress.IPv6Network]) -> t.
     return nodes
 
 
-def dnsbl_records(origin: str, spec: t.Any, default_ttl: t.Optional[int] = None) -> t.List[Record]:
+def dnsbl_records(origin: str, spec: t.Any, default_ttl: int | None = None) -> list[Record]:
     """Expand a DNSBL zone's entries into A and TXT records (RFC 5782).
 
     Each address becomes '<reversed address>.<zone> A <code>' with a TXT
@@ -392,15 +394,17 @@ def dnsbl_records(origin: str, spec: t.Any, default_ttl: t.Optional[int] = None)
         raise ZoneError(f"{where}: entries must be a list of addresses and networks")
 
     # (labels from the top, e.g. ('192', '0', '2'), wildcard?) -> (codes, reason, entry as given)
-    nodes: t.Dict[t.Tuple[t.Tuple[str, ...], bool], t.Tuple[t.List[str], str, str]] = {}
+    nodes: dict[tuple[tuple[str, ...], bool], tuple[list[str], str, str]] = {}
 
-    def add(network: t.Any, codes: t.List[str], reason: str, text: str, label: str) -> None:
+    def add(network: t.Any, codes: list[str], reason: str, text: str, label: str) -> None:
         for node in _nodes(network):
             known = nodes.get(node)
             if known is None:
                 nodes[node] = (codes, reason, text)
             elif known[:2] != (codes, reason):
-                raise ZoneError(f"{label}: {text} is listed twice with different codes or reasons (first as {known[2]})")
+                raise ZoneError(
+                    f"{label}: {text} is listed twice with different codes or reasons (first as {known[2]})"
+                )
 
     for test in DNSBL_TEST_LISTED:
         add(ipaddress.ip_network(test), [DNSBL_TEST_LISTED[0]], DNSBL_TEST_REASON, test, where)
@@ -441,7 +445,7 @@ def dnsbl_records(origin: str, spec: t.Any, default_ttl: t.Optional[int] = None)
     # and a wildcard never answers below an existing name: give each such
     # ancestor a wildcard of its own, with the data of the wider network.
     wild = {labels: data for (labels, is_wild), data in nodes.items() if is_wild}
-    for (labels, _is_wild) in list(nodes):
+    for labels, _is_wild in list(nodes):
         for depth in range(1, len(labels)):
             ancestor = labels[:depth]
             if ancestor in wild:
@@ -475,11 +479,11 @@ class Zone(t.NamedTuple):
     name: str  # without the trailing dot
     origin: str  # with it
     ttl: int
-    soa: t.Dict[str, t.Any]
-    records: t.List[Record]  # NS first, then the records, then DNSBL entries
+    soa: dict[str, t.Any]
+    records: list[Record]  # NS first, then the records, then DNSBL entries
 
 
-def _soa(zone: str, origin: str, value: t.Any, defaults: t.Dict[str, t.Any], first_ns: str) -> t.Dict[str, t.Any]:
+def _soa(zone: str, origin: str, value: t.Any, defaults: dict[str, t.Any], first_ns: str) -> dict[str, t.Any]:
     where = f"zone {zone}: soa"
     if value is None:
         value = {}
@@ -513,7 +517,7 @@ def _soa(zone: str, origin: str, value: t.Any, defaults: t.Dict[str, t.Any], fir
     return result
 
 
-def parse_zone(zone: t.Any, defaults: t.Optional[t.Dict[str, t.Any]] = None) -> Zone:
+def parse_zone(zone: t.Any, defaults: dict[str, t.Any] | None = None) -> Zone:
     """Check one zone (structure and every record) and return it parsed."""
     defaults = defaults or {}
     if not isinstance(zone, dict):
@@ -533,7 +537,9 @@ def parse_zone(zone: t.Any, defaults: t.Optional[t.Dict[str, t.Any]] = None) -> 
         raise ZoneError(f"zone {zone!r}: name (or reverse, a network) is missing")
     name = origin[:-1]
     check_name(origin, f"zone {name}: name")
-    ttl = _ttl(zone.get("ttl") if zone.get("ttl") is not None else defaults.get("ttl", DEFAULT_TTL), f"zone {name}: ttl")
+    ttl = _ttl(
+        zone.get("ttl") if zone.get("ttl") is not None else defaults.get("ttl", DEFAULT_TTL), f"zone {name}: ttl"
+    )
 
     ns = zone.get("ns") if zone.get("ns") is not None else defaults.get("ns")
     if isinstance(ns, str):
@@ -542,7 +548,7 @@ def parse_zone(zone: t.Any, defaults: t.Optional[t.Dict[str, t.Any]] = None) -> 
         raise ZoneError(f"zone {name}: no name servers; give the zone's ns (or dns_zones_default_ns)")
     if not isinstance(ns, (list, tuple)):
         raise ZoneError(f"zone {name}: ns must be a list of name server names")
-    records: t.List[Record] = []
+    records: list[Record] = []
     for server in ns:
         target = _target(server, origin, f"zone {name}: ns {server!r}")
         records.append(Record(origin, "NS", target, None, target, f"ns {server}"))
@@ -562,8 +568,8 @@ def parse_zone(zone: t.Any, defaults: t.Optional[t.Dict[str, t.Any]] = None) -> 
     return Zone(name, origin, ttl, soa, records)
 
 
-def _check_zone_consistency(name: str, origin: str, records: t.List[Record]) -> None:
-    by_owner: t.Dict[str, t.List[Record]] = {}
+def _check_zone_consistency(name: str, origin: str, records: list[Record]) -> None:
+    by_owner: dict[str, list[Record]] = {}
     for record in records:
         by_owner.setdefault(record.owner, []).append(record)
     seen = set()
@@ -577,29 +583,31 @@ def _check_zone_consistency(name: str, origin: str, records: t.List[Record]) -> 
             )
         nulls = [r for r in owned if r.type == "MX" and r.rdata == "0 ."]
         if nulls and len([r for r in owned if r.type == "MX"]) > 1:
-            raise ZoneError(f"zone {name}: {nulls[0].label}: a null MX must be the only MX record of {owner} (RFC 7505)")
+            raise ZoneError(
+                f"zone {name}: {nulls[0].label}: a null MX must be the only MX record of {owner} (RFC 7505)"
+            )
         for record in owned:
             key = (record.type, record.rdata)
-            if (owner,) + key in seen:
+            if (owner, *key) in seen:
                 raise ZoneError(f"zone {name}: {record.label}: the same record is given twice")
-            seen.add((owner,) + key)
+            seen.add((owner, *key))
 
 
-def check_targets(zones: t.List[Zone]) -> None:
+def check_targets(zones: list[Zone]) -> None:
     """MX, NS and SRV targets inside a served zone must have an A or AAAA
     record there and must not be aliases (RFC 2181 10.3, RFC 2782); targets
     in zones served elsewhere cannot be checked and are accepted."""
     served = sorted(zones, key=lambda z: len(z.origin), reverse=True)
-    index: t.Dict[str, t.Dict[str, t.Set[str]]] = {}
-    cuts: t.Dict[str, t.Set[str]] = {}
+    index: dict[str, dict[str, set[str]]] = {}
+    cuts: dict[str, set[str]] = {}
     for zone in zones:
-        owners: t.Dict[str, t.Set[str]] = {}
+        owners: dict[str, set[str]] = {}
         for record in zone.records:
             owners.setdefault(record.owner, set()).add(record.type)
         index[zone.origin] = owners
         cuts[zone.origin] = {r.owner for r in zone.records if r.type == "NS" and r.owner != zone.origin}
 
-    def lookup(target: str) -> t.Tuple[t.Optional[Zone], t.Set[str]]:
+    def lookup(target: str) -> tuple[Zone | None, set[str]]:
         for zone in served:
             if in_zone(target, zone.origin):
                 if any(in_zone(target, cut) for cut in cuts[zone.origin]):
@@ -662,14 +670,14 @@ def content_hash(body: str) -> str:
     return "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def zone_files(zones: t.Any, defaults: t.Optional[t.Dict[str, t.Any]] = None) -> t.List[t.Dict[str, t.Any]]:
+def zone_files(zones: t.Any, defaults: dict[str, t.Any] | None = None) -> list[dict[str, t.Any]]:
     """Check every zone and render each: [{name, file, body, hash, records}]."""
     if zones is None:
         zones = []
     if not isinstance(zones, (list, tuple)):
         raise ZoneError("expected a list of zones")
     parsed = [parse_zone(zone, defaults) for zone in zones]
-    names: t.Dict[str, int] = {}
+    names: dict[str, int] = {}
     for number, zone in enumerate(parsed):
         if zone.name in names:
             raise ZoneError(f"zone {zone.name}: given twice (zones {names[zone.name] + 1} and {number + 1})")
@@ -678,13 +686,15 @@ def zone_files(zones: t.Any, defaults: t.Optional[t.Dict[str, t.Any]] = None) ->
     result = []
     for zone in parsed:
         body = render_body(zone)
-        result.append({
-            "name": zone.name,
-            "file": f"db.{zone.name}",
-            "body": body,
-            "hash": content_hash(body),
-            "records": len(zone.records),
-        })
+        result.append(
+            {
+                "name": zone.name,
+                "file": f"db.{zone.name}",
+                "body": body,
+                "hash": content_hash(body),
+                "records": len(zone.records),
+            }
+        )
     return result
 
 
@@ -696,7 +706,7 @@ def header_line(serial: int, digest: str) -> str:
     return f"{HEADER_PREFIX} serial={serial} content={digest}"
 
 
-def parse_header(line: t.Optional[str]) -> t.Optional[t.Tuple[int, str]]:
+def parse_header(line: str | None) -> tuple[int, str] | None:
     """(serial, content hash) from a deployed zone file's header line."""
     if not line:
         return None
@@ -706,8 +716,9 @@ def parse_header(line: t.Optional[str]) -> t.Optional[t.Tuple[int, str]]:
     return int(match.group(1)), match.group(2)
 
 
-def next_serial(deployed: t.Optional[t.Tuple[int, str]], digest: str, today: datetime.date,
-                floor: t.Optional[int] = None) -> t.Tuple[int, bool]:
+def next_serial(
+    deployed: tuple[int, str] | None, digest: str, today: datetime.date, floor: int | None = None
+) -> tuple[int, bool]:
     """The serial to write, and whether the zone changed.
 
     The same content keeps the deployed serial; new content gets
@@ -729,14 +740,15 @@ def next_serial(deployed: t.Optional[t.Tuple[int, str]], digest: str, today: dat
 def zone_content(body: str, serial: int, digest: str, name: str) -> str:
     return (
         f"; Zone {name}: written by Ansible (mailops.postfix.dns_zones); changes made here are overwritten.\n"
-        + header_line(serial, digest) + "\n"
+        + header_line(serial, digest)
+        + "\n"
         + body.replace(SERIAL_PLACEHOLDER, str(serial))
     )
 
 
-def parse_grep_headers(lines: t.Iterable[str]) -> t.Dict[str, str]:
+def parse_grep_headers(lines: t.Iterable[str]) -> dict[str, str]:
     """{file basename: header line} from `grep -H '^; mailops-zone' FILES`."""
-    headers: t.Dict[str, str] = {}
+    headers: dict[str, str] = {}
     for line in lines or []:
         path, sep, rest = line.partition(":")
         if not sep or not rest.startswith(HEADER_PREFIX):
@@ -745,10 +757,10 @@ def parse_grep_headers(lines: t.Iterable[str]) -> t.Dict[str, str]:
     return headers
 
 
-def parse_floors(lines: t.Iterable[str]) -> t.Dict[str, int]:
+def parse_floors(lines: t.Iterable[str]) -> dict[str, int]:
     """{file basename: serial} from lines "FILE SERIAL", the serials of zone
     files that exist without the role's header (named-checkzone's "loaded serial")."""
-    floors: t.Dict[str, int] = {}
+    floors: dict[str, int] = {}
     for line in lines or []:
         parts = line.split()
         if len(parts) == 2 and parts[1].isdigit():
@@ -756,29 +768,35 @@ def parse_floors(lines: t.Iterable[str]) -> t.Dict[str, int]:
     return floors
 
 
-def zone_serials(files: t.List[t.Dict[str, t.Any]], headers: t.Dict[str, str], today: datetime.date,
-                 floors: t.Optional[t.Dict[str, int]] = None) -> t.List[t.Dict[str, t.Any]]:
+def zone_serials(
+    files: list[dict[str, t.Any]],
+    headers: dict[str, str],
+    today: datetime.date,
+    floors: dict[str, int] | None = None,
+) -> list[dict[str, t.Any]]:
     """For each rendered zone, its serial and full file content."""
     result = []
     for item in files:
         deployed = parse_header(headers.get(item["file"]))
         floor = None if deployed else (floors or {}).get(item["file"])
         serial, changed = next_serial(deployed, item["hash"], today, floor)
-        result.append({
-            "name": item["name"],
-            "file": item["file"],
-            "serial": serial,
-            "previous_serial": deployed[0] if deployed else floor,
-            "changed": changed,
-            "content": zone_content(item["body"], serial, item["hash"], item["name"]),
-        })
+        result.append(
+            {
+                "name": item["name"],
+                "file": item["file"],
+                "serial": serial,
+                "previous_serial": deployed[0] if deployed else floor,
+                "changed": changed,
+                "content": zone_content(item["body"], serial, item["hash"], item["name"]),
+            }
+        )
     return result
 
 
 def parse_today(value: t.Any) -> datetime.date:
     """A date from 'YYYYMMDD', 'YYYY-MM-DD' or None (today, UTC)."""
     if value is None or value == "":
-        return datetime.datetime.now(datetime.timezone.utc).date()
+        return datetime.datetime.now(datetime.UTC).date()
     if isinstance(value, datetime.date):
         return value
     text = str(value).strip().replace("-", "")
@@ -792,7 +810,7 @@ def parse_today(value: t.Any) -> datetime.date:
 # Server settings
 
 
-def check_addresses(values: t.Any, variable: str) -> t.List[str]:
+def check_addresses(values: t.Any, variable: str) -> list[str]:
     """IP addresses (no networks) for primaries, secondaries and notify."""
     if values is None:
         return []
@@ -817,7 +835,7 @@ TSIG_MIN_SECRET = {"hmac-sha256": 32, "hmac-sha384": 48, "hmac-sha512": 64}
 TSIG_WEAK_ALGORITHMS = ("hmac-sha224", "hmac-sha1", "hmac-md5")
 
 
-def check_tsig_key(key: t.Any, variable: str = "dns_zones_tsig_key") -> t.Optional[t.Dict[str, str]]:
+def check_tsig_key(key: t.Any, variable: str = "dns_zones_tsig_key") -> dict[str, str] | None:
     if not key:
         return None
     if not isinstance(key, dict):
@@ -828,8 +846,10 @@ def check_tsig_key(key: t.Any, variable: str = "dns_zones_tsig_key") -> t.Option
     check_name(_lower(name) + ".", f"{variable}: name")
     algorithm = str(key.get("algorithm") or "hmac-sha256").lower()
     if algorithm in TSIG_WEAK_ALGORITHMS:
-        raise ZoneError(f"{variable}: algorithm {algorithm} is weaker than hmac-sha256; make a new key with "
-                        "`tsig-keygen -a hmac-sha256 NAME` and give its algorithm and secret")
+        raise ZoneError(
+            f"{variable}: algorithm {algorithm} is weaker than hmac-sha256; make a new key with "
+            "`tsig-keygen -a hmac-sha256 NAME` and give its algorithm and secret"
+        )
     if algorithm not in TSIG_ALGORITHMS:
         raise ZoneError(f"{variable}: algorithm {algorithm!r} is not one of {', '.join(TSIG_ALGORITHMS)}")
     secret = key.get("secret")
@@ -842,6 +862,8 @@ def check_tsig_key(key: t.Any, variable: str = "dns_zones_tsig_key") -> t.Option
     # RFC 8945 section 6: a key as long as the hash's output (32 bytes for hmac-sha256).
     needed = TSIG_MIN_SECRET[algorithm]
     if len(raw) < needed:
-        raise ZoneError(f"{variable}: the secret is {len(raw)} bytes, shorter than the {needed} bytes that {algorithm} needs (RFC 8945); "
-                        f"make one with `tsig-keygen -a {algorithm} NAME`")
+        raise ZoneError(
+            f"{variable}: the secret is {len(raw)} bytes, shorter than the {needed} bytes that {algorithm} needs (RFC 8945); "
+            f"make one with `tsig-keygen -a {algorithm} NAME`"
+        )
     return {"name": _lower(name), "algorithm": algorithm, "secret": secret.strip()}

@@ -77,8 +77,8 @@ class CodePattern:
     filter (127.0.0.[2..11], 127.0.[0;2].[1..3]) or a network (127.255.255.0/24)."""
 
     text: str
-    network: t.Optional[ipaddress.IPv4Network] = None
-    octets: t.Tuple[t.Tuple[t.Tuple[int, int], ...], ...] = ()
+    network: ipaddress.IPv4Network | None = None
+    octets: tuple[tuple[tuple[int, int], ...], ...] = ()
 
     def matches(self, address: str) -> bool:
         try:
@@ -88,13 +88,13 @@ class CodePattern:
         if self.network is not None:
             return addr in self.network
         values = addr.packed
-        for value, ranges in zip(values, self.octets):
+        for value, ranges in zip(values, self.octets, strict=False):
             if not any(low <= value <= high for low, high in ranges):
                 return False
         return True
 
 
-def _parse_octet(part: str, pattern: str) -> t.Tuple[t.Tuple[int, int], ...]:
+def _parse_octet(part: str, pattern: str) -> tuple[tuple[int, int], ...]:
     def number(text: str) -> int:
         text = text.strip()
         if not text.isdigit() or int(text) > 255:
@@ -125,7 +125,7 @@ def _parse_octet(part: str, pattern: str) -> t.Tuple[t.Tuple[int, int], ...]:
     return tuple(ranges)
 
 
-def _split_octets(text: str) -> t.List[str]:
+def _split_octets(text: str) -> list[str]:
     """Split on the dots that separate octets, not on the '..' of ranges."""
     parts = []
     depth = 0
@@ -161,11 +161,11 @@ def parse_code_pattern(text: t.Any) -> CodePattern:
     return CodePattern(text=pattern, octets=tuple(_parse_octet(part.strip(), pattern) for part in parts))
 
 
-def parse_code_patterns(value: t.Any, what: str) -> t.Tuple[CodePattern, ...]:
+def parse_code_patterns(value: t.Any, what: str) -> tuple[CodePattern, ...]:
     """Parse a string (one pattern, or several separated by commas or spaces)
     or a list of patterns."""
     if isinstance(value, str):
-        items: t.List[t.Any] = [item for item in re.split(r"[,\s]+", value) if item]
+        items: list[t.Any] = [item for item in re.split(r"[,\s]+", value) if item]
     elif isinstance(value, (list, tuple)):
         items = list(value)
     else:
@@ -268,9 +268,11 @@ class ListSpec:
 
     zone: str
     type: str = "ip"
-    listed_codes: t.Optional[t.Tuple[CodePattern, ...]] = None
-    error_codes: t.Tuple[CodePattern, ...] = field(default_factory=lambda: parse_code_patterns(list(DEFAULT_ERROR_CODES), "error_codes"))
-    weight: t.Optional[int] = None
+    listed_codes: tuple[CodePattern, ...] | None = None
+    error_codes: tuple[CodePattern, ...] = field(
+        default_factory=lambda: parse_code_patterns(list(DEFAULT_ERROR_CODES), "error_codes")
+    )
+    weight: int | None = None
 
     @property
     def name(self) -> str:
@@ -290,7 +292,7 @@ class ListSpec:
         }
 
 
-def _split_postfix_syntax(text: str) -> t.Tuple[str, t.Optional[str], t.Optional[int]]:
+def _split_postfix_syntax(text: str) -> tuple[str, str | None, int | None]:
     """Split 'zone=filter*weight' (reject_rbl_client / postscreen_dnsbl_sites syntax)."""
     weight = None
     match = _WEIGHT.match(text)
@@ -308,13 +310,11 @@ def parse_list_spec(value: t.Any) -> ListSpec:
     (optionally '*weight' as in postscreen_dnsbl_sites, ignored) or a dict
     {zone, type, listed_codes, error_codes}."""
     if isinstance(value, str):
-        raw: t.Dict[str, t.Any] = {"zone": value}
+        raw: dict[str, t.Any] = {"zone": value}
     elif isinstance(value, dict):
         unknown = sorted(str(key) for key in value if key not in _SPEC_KEYS)
         if unknown:
-            raise DnsblError(
-                f"list {value!r}: unknown key(s) {', '.join(unknown)}; expected {', '.join(_SPEC_KEYS)}"
-            )
+            raise DnsblError(f"list {value!r}: unknown key(s) {', '.join(unknown)}; expected {', '.join(_SPEC_KEYS)}")
         raw = dict(value)
     else:
         raise DnsblError(f"invalid list {value!r}: expected a zone name or a dict with a zone key")
@@ -362,7 +362,7 @@ def dedupe(items: t.Iterable[t.Any], key: t.Callable[[t.Any], t.Any]) -> list:
     return kept
 
 
-def parse_nameserver(value: t.Any) -> t.Tuple[str, int]:
+def parse_nameserver(value: t.Any) -> tuple[str, int]:
     """Parse '192.0.2.53', '192.0.2.53:5353', '2001:db8::53' or '[2001:db8::53]:5353'."""
     if not isinstance(value, str) or not value.strip():
         raise DnsblError(f"invalid nameserver {value!r}: empty value")
@@ -399,15 +399,15 @@ class Outcome:
     TXT strings) and, for failures, a message."""
 
     kind: str
-    records: t.Tuple[str, ...] = ()
-    message: t.Optional[str] = None
+    records: tuple[str, ...] = ()
+    message: str | None = None
 
 
 @dataclass(frozen=True)
 class Verdict:
     status: str
-    codes: t.Tuple[str, ...] = ()
-    error: t.Optional[str] = None
+    codes: tuple[str, ...] = ()
+    error: str | None = None
 
 
 def _describe_failure(outcome: Outcome) -> str:
@@ -449,7 +449,8 @@ def classify(outcome: Outcome, spec: ListSpec, apply_filter: bool = True) -> Ver
             return Verdict(ERROR, codes, f"answer {code!r} is not an IPv4 address")
         if addr not in LOOPBACK:
             return Verdict(
-                ERROR, codes,
+                ERROR,
+                codes,
                 f"list is returning non-loopback {code}: probably a dead or parked domain answering with a wildcard",
             )
     for code in codes:
@@ -466,21 +467,21 @@ def classify(outcome: Outcome, spec: ListSpec, apply_filter: bool = True) -> Ver
     return Verdict(LISTED, codes)
 
 
-def _sort_key(code: str) -> t.Tuple[int, t.Any]:
+def _sort_key(code: str) -> tuple[int, t.Any]:
     try:
         return (0, int(ipaddress.IPv4Address(code)))
     except ValueError:
         return (1, code)
 
 
-def txt_reason(outcome: t.Optional[Outcome]) -> t.Optional[str]:
+def txt_reason(outcome: Outcome | None) -> str | None:
     """The reason text from a TXT answer (several records joined by '; ')."""
     if outcome is None or outcome.kind != KIND_ANSWER or not outcome.records:
         return None
     return "; ".join(outcome.records)
 
 
-def health_verdict(spec: ListSpec, positive: Verdict, negative: Verdict) -> t.Tuple[bool, str]:
+def health_verdict(spec: ListSpec, positive: Verdict, negative: Verdict) -> tuple[bool, str]:
     """RFC 5782 section 5: the positive test entry (127.0.0.2, or TEST for a
     domain list) must be listed and the negative one (127.0.0.1, INVALID)
     must not. Verdicts here are classified without the listed_codes filter."""
@@ -508,7 +509,7 @@ def health_verdict(spec: ListSpec, positive: Verdict, negative: Verdict) -> t.Tu
 # Report
 
 
-def apply_health(results: t.List[dict], lists: t.Dict[str, dict]) -> None:
+def apply_health(results: list[dict], lists: dict[str, dict]) -> None:
     """Turn the results of a list that failed its health check into errors:
     a wildcard list must not report listings, nor a dead one 'not listed'."""
     for result in results:
@@ -518,7 +519,7 @@ def apply_health(results: t.List[dict], lists: t.Dict[str, dict]) -> None:
             result["error"] = f"list {result['zone']} failed its health check: {health['reason']}"
 
 
-def summarize(results: t.List[dict], lists: t.Dict[str, dict], targets: int, elapsed: float) -> dict:
+def summarize(results: list[dict], lists: dict[str, dict], targets: int, elapsed: float) -> dict:
     counts = {LISTED: 0, NOT_LISTED: 0, ERROR: 0}
     for result in results:
         counts[result["status"]] += 1
@@ -536,9 +537,9 @@ def summarize(results: t.List[dict], lists: t.Dict[str, dict], targets: int, ela
     }
 
 
-def listed_message(results: t.List[dict]) -> str:
+def listed_message(results: list[dict]) -> str:
     """The fail_on_listed message: every listed address with its lists."""
-    by_address: t.Dict[str, t.List[str]] = {}
+    by_address: dict[str, list[str]] = {}
     for result in results:
         if result["status"] != LISTED:
             continue

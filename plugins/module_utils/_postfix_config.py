@@ -45,7 +45,9 @@ MASTER_COLUMNS = ("private", "unpriv", "chroot", "wakeup", "maxproc")
 SERVICE_TYPES = ("inet", "unix", "unix-dgram", "fifo", "pass")
 # Parameters whose change needs a full stop and start of Postfix
 # (postconf(5): "you need to stop and start Postfix when you change ...").
-RESTART_PARAMETERS = frozenset(("inet_interfaces", "inet_protocols", "queue_directory", "mail_owner", "setgid_group", "multi_instance_enable"))
+RESTART_PARAMETERS = frozenset(
+    ("inet_interfaces", "inet_protocols", "queue_directory", "mail_owner", "setgid_group", "multi_instance_enable")
+)
 PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 SERVICE_NAME = re.compile(r"^[A-Za-z0-9_./:\[\]-]+$")
 HEADER = "# Managed by Ansible (mailops.postfix). Do not edit: change the fragments in {dir} instead.\n"
@@ -77,7 +79,9 @@ def _check_parameters(fragment_name: str, section: str, params: t.Any) -> dict[s
     if params is None:
         return {}
     if not isinstance(params, dict):
-        raise ConfigError(f"fragment {fragment_name}: '{section}' must be a mapping of main.cf parameters, got {type(params).__name__}")
+        raise ConfigError(
+            f"fragment {fragment_name}: '{section}' must be a mapping of main.cf parameters, got {type(params).__name__}"
+        )
     result = {}
     for key, value in params.items():
         if not isinstance(key, str) or not PARAMETER_NAME.match(key):
@@ -103,16 +107,28 @@ def _check_list_entries(fragment_name: str, lists: t.Any) -> dict[str, list[dict
                 raise ConfigError(f"fragment {fragment_name}: every entry of lists.{param} needs a name, got {entry!r}")
             state = entry.get("state", "present")
             if state not in ("present", "absent"):
-                raise ConfigError(f"fragment {fragment_name}: lists.{param} entry {entry['name']}: state must be present or absent, got {state!r}")
+                raise ConfigError(
+                    f"fragment {fragment_name}: lists.{param} entry {entry['name']}: state must be present or absent, got {state!r}"
+                )
             if state == "present" and not _value_text(entry.get("value")).strip():
                 raise ConfigError(f"fragment {fragment_name}: lists.{param} entry {entry['name']} has no value")
             try:
                 order = int(entry.get("order", 50))
             except (TypeError, ValueError):
-                raise ConfigError(f"fragment {fragment_name}: lists.{param} entry {entry['name']}: "
-                                  f"order must be an integer, got {entry.get('order')!r}") from None
+                raise ConfigError(
+                    f"fragment {fragment_name}: lists.{param} entry {entry['name']}: "
+                    f"order must be an integer, got {entry.get('order')!r}"
+                ) from None
             _one_line(f"fragment {fragment_name}: lists.{param} entry {entry['name']}", _value_text(entry.get("value")))
-            checked.append({"name": str(entry["name"]), "order": order, "value": _value_text(entry.get("value")), "state": state, "fragment": fragment_name})
+            checked.append(
+                {
+                    "name": str(entry["name"]),
+                    "order": order,
+                    "value": _value_text(entry.get("value")),
+                    "state": state,
+                    "fragment": fragment_name,
+                }
+            )
         result[param] = checked
     return result
 
@@ -125,37 +141,56 @@ def _check_service(fragment_name: str, service: t.Any) -> dict[str, t.Any]:
     if not isinstance(name, str) or not SERVICE_NAME.match(name):
         raise ConfigError(f"fragment {fragment_name}: master.cf service has an invalid name {name!r}")
     if kind not in SERVICE_TYPES:
-        raise ConfigError(f"fragment {fragment_name}: master.cf service {name}: type must be one of {', '.join(SERVICE_TYPES)}, got {kind!r}")
+        raise ConfigError(
+            f"fragment {fragment_name}: master.cf service {name}: type must be one of {', '.join(SERVICE_TYPES)}, got {kind!r}"
+        )
     state = service.get("state", "present")
     if state not in ("present", "absent"):
-        raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind}: state must be present or absent, got {state!r}")
+        raise ConfigError(
+            f"fragment {fragment_name}: master.cf service {name}/{kind}: state must be present or absent, got {state!r}"
+        )
     checked: dict[str, t.Any] = {"service": name, "type": kind, "state": state, "fragment": fragment_name}
     if state == "absent":
         return checked
     command = service.get("command")
     if not isinstance(command, str) or not command.strip():
         raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind} has no command")
-    checked["command"] = _one_line(f"fragment {fragment_name}: master.cf service {name}/{kind} command", command.strip())
+    checked["command"] = _one_line(
+        f"fragment {fragment_name}: master.cf service {name}/{kind} command", command.strip()
+    )
     for column in MASTER_COLUMNS:
-        value = _one_line(f"fragment {fragment_name}: master.cf service {name}/{kind} column {column}",
-                          _value_text(service.get(column, "-"))).strip() or "-"
+        value = (
+            _one_line(
+                f"fragment {fragment_name}: master.cf service {name}/{kind} column {column}",
+                _value_text(service.get(column, "-")),
+            ).strip()
+            or "-"
+        )
         if " " in value:
-            raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind}: {column} must be one word, got {value!r}")
+            raise ConfigError(
+                f"fragment {fragment_name}: master.cf service {name}/{kind}: {column} must be one word, got {value!r}"
+            )
         checked[column] = value
     options = service.get("options") or {}
     if not isinstance(options, dict):
         raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind}: options must be a mapping")
     # Sorted, so that a fragment renders the same whether it comes from the
     # task's arguments or from its JSON file (written with sorted keys).
-    checked["options"] = dict(sorted(_check_parameters(fragment_name, f"master.cf service {name}/{kind} options", options).items()))
+    checked["options"] = dict(
+        sorted(_check_parameters(fragment_name, f"master.cf service {name}/{kind} options", options).items())
+    )
     for key, value in checked["options"].items():
         if " " in value and not value.startswith("{"):
-            raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind}: option {key} has a space in its value; "
-                              "use a comma-separated value or define a main.cf parameter and refer to it as $name")
+            raise ConfigError(
+                f"fragment {fragment_name}: master.cf service {name}/{kind}: option {key} has a space in its value; "
+                "use a comma-separated value or define a main.cf parameter and refer to it as $name"
+            )
     args = service.get("args") or []
     if not isinstance(args, list):
         raise ConfigError(f"fragment {fragment_name}: master.cf service {name}/{kind}: args must be a list")
-    checked["args"] = [_one_line(f"fragment {fragment_name}: master.cf service {name}/{kind} argument", str(arg)) for arg in args]
+    checked["args"] = [
+        _one_line(f"fragment {fragment_name}: master.cf service {name}/{kind} argument", str(arg)) for arg in args
+    ]
     return checked
 
 
@@ -164,7 +199,17 @@ def normalize_fragment(fragment: t.Any, source: str) -> dict[str, t.Any]:
     if not isinstance(fragment, dict):
         raise ConfigError(f"fragment {source}: must be a mapping, got {type(fragment).__name__}")
     name = str(fragment.get("name") or source)
-    unknown = set(fragment) - {"name", "priority", "defaults", "main", "override", "lists", "master", "description", "acknowledge"}
+    unknown = set(fragment) - {
+        "name",
+        "priority",
+        "defaults",
+        "main",
+        "override",
+        "lists",
+        "master",
+        "description",
+        "acknowledge",
+    }
     if unknown:
         raise ConfigError(f"fragment {name}: unknown keys {', '.join(sorted(unknown))}")
     try:
@@ -201,8 +246,10 @@ def _merge_main(fragments: list[dict[str, t.Any]]) -> dict[str, str]:
     for fragment in fragments:
         for key, value in fragment["main"].items():
             if key in owners and main[key] != value:
-                raise ConfigError(f"fragments {owners[key]} and {fragment['name']} both set main.cf parameter {key}, "
-                                  f"to {main[key]!r} and {value!r}; set it once, or in postfix_main_cf to decide")
+                raise ConfigError(
+                    f"fragments {owners[key]} and {fragment['name']} both set main.cf parameter {key}, "
+                    f"to {main[key]!r} and {value!r}; set it once, or in postfix_main_cf to decide"
+                )
             main[key] = value
             owners[key] = fragment["name"]
     lists: dict[str, dict[str, dict[str, t.Any]]] = {}
@@ -211,12 +258,20 @@ def _merge_main(fragments: list[dict[str, t.Any]]) -> dict[str, str]:
             merged = lists.setdefault(param, {})
             for entry in entries:
                 previous = merged.get(entry["name"])
-                if previous and previous["state"] == entry["state"] == "present" and (previous["value"], previous["order"]) != (entry["value"], entry["order"]):
-                    raise ConfigError(f"fragments {previous['fragment']} and {entry['fragment']} both define entry {entry['name']} of {param} differently")
+                if (
+                    previous
+                    and previous["state"] == entry["state"] == "present"
+                    and (previous["value"], previous["order"]) != (entry["value"], entry["order"])
+                ):
+                    raise ConfigError(
+                        f"fragments {previous['fragment']} and {entry['fragment']} both define entry {entry['name']} of {param} differently"
+                    )
                 merged[entry["name"]] = entry
     for param, merged in lists.items():
         if param in owners:
-            raise ConfigError(f"main.cf parameter {param} is set as a whole by fragment {owners[param]} and composed from entries too; use one way")
+            raise ConfigError(
+                f"main.cf parameter {param} is set as a whole by fragment {owners[param]} and composed from entries too; use one way"
+            )
         present = sorted((e for e in merged.values() if e["state"] == "present"), key=lambda e: (e["order"], e["name"]))
         main[param] = ", ".join(e["value"] for e in present)
     for fragment in fragments:
@@ -236,7 +291,9 @@ def _merge_master(fragments: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     return list(services.values())
 
 
-def check_relay_safety(main: dict[str, str], master: list[dict[str, t.Any]] | None = None, acknowledge: t.Any = None) -> None:
+def check_relay_safety(
+    main: dict[str, str], master: list[dict[str, t.Any]] | None = None, acknowledge: t.Any = None
+) -> None:
     """Refuse a configuration that could relay for anyone (see _relay_guard)."""
     try:
         check_services(main, master or [], acknowledge)
@@ -269,11 +326,17 @@ def render_main_cf(main: dict[str, str], fragments_dir: str) -> str:
 
 
 def render_master_cf(services: list[dict[str, t.Any]], fragments_dir: str) -> str:
-    lines = [HEADER.format(dir=fragments_dir),
-             "#\n# service type  private unpriv  chroot  wakeup  maxproc command + args\n"]
+    lines = [
+        HEADER.format(dir=fragments_dir),
+        "#\n# service type  private unpriv  chroot  wakeup  maxproc command + args\n",
+    ]
     for service in services:
         name = service["service"]
-        row = f"{name:<9} {service['type']:<5} " + " ".join(f"{service[c]:<7}" for c in MASTER_COLUMNS) + f" {service['command']}"
+        row = (
+            f"{name:<9} {service['type']:<5} "
+            + " ".join(f"{service[c]:<7}" for c in MASTER_COLUMNS)
+            + f" {service['command']}"
+        )
         lines.append(row.rstrip() + "\n")
         for key, value in service["options"].items():
             lines.append(f"  -o {key}={value}\n")

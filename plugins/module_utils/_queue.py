@@ -49,12 +49,12 @@ GUARDED_ACTIONS: frozenset[str] = frozenset(("delete", "hold", "requeue"))
 # Age buckets of qshape(1), in minutes: a message of age A falls in the first
 # bucket N with A < N minutes, or in "1280+".
 AGE_BUCKETS: tuple[int, ...] = (5, 10, 20, 40, 80, 160, 320, 640, 1280)
-AGE_LABELS: tuple[str, ...] = tuple(str(b) for b in AGE_BUCKETS) + ("%d+" % AGE_BUCKETS[-1],)
+AGE_LABELS: tuple[str, ...] = (*tuple(str(b) for b in AGE_BUCKETS), "%d+" % AGE_BUCKETS[-1])
 
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION_RE = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
 _SIZE_RE = re.compile(r"^(\d+)\s*([kmg]?)b?$", re.IGNORECASE)
-_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}
+_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 QUEUE_ID_RE = re.compile(r"^[0-9A-Za-z]+$")
 
 # postsuper(1) writes one line per message and a total, for example
@@ -73,7 +73,7 @@ class QueueOptionError(ValueError):
     """An option value that cannot be used; ``option`` names it."""
 
     def __init__(self, option: str, message: str) -> None:
-        super().__init__("%s: %s" % (option, message))
+        super().__init__(f"{option}: {message}")
         self.option = option
         self.detail = message
 
@@ -98,13 +98,14 @@ def parse_duration(value: t.Any, option: str) -> int | None:
     pos = 0
     total = 0
     for match in _DURATION_RE.finditer(text):
-        if text[pos:match.start()].strip():
+        if text[pos : match.start()].strip():
             break
         total += int(match.group(1)) * _DURATION_UNITS[match.group(2).lower()]
         pos = match.end()
     if pos == 0 or text[pos:].strip():
         raise QueueOptionError(
-            option, "%r is not a duration: use seconds or numbers with the units s, m, h, d, w (for example 90, 2h, 1h30m, 3d)" % (value,)
+            option,
+            f"{value!r} is not a duration: use seconds or numbers with the units s, m, h, d, w (for example 90, 2h, 1h30m, 3d)",
         )
     return total
 
@@ -121,7 +122,9 @@ def parse_size(value: t.Any, option: str) -> int | None:
         return value
     match = _SIZE_RE.match(str(value).strip())
     if not match:
-        raise QueueOptionError(option, "%r is not a size: use bytes or a number with k, M or G (for example 512, 10k, 5M)" % (value,))
+        raise QueueOptionError(
+            option, f"{value!r} is not a size: use bytes or a number with k, M or G (for example 512, 10k, 5M)"
+        )
     return int(match.group(1)) * _SIZE_UNITS[match.group(2).lower()]
 
 
@@ -130,12 +133,12 @@ def compile_regex(pattern: str, option: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
-        raise QueueOptionError(option, "invalid regular expression %r: %s" % (pattern, exc)) from None
+        raise QueueOptionError(option, f"invalid regular expression {pattern!r}: {exc}") from None
 
 
 def address_domain(address: str) -> str:
     """The domain of an address, lower case; empty for an address without one."""
-    local, sep, domain = address.rpartition("@")
+    _local, sep, domain = address.rpartition("@")
     if not sep:
         return ""
     return domain.rstrip(".").lower()
@@ -175,7 +178,9 @@ def parse_address_pattern(value: str | None, option: str) -> AddressMatcher | No
         return None
     text = value.strip()
     if not text:
-        raise QueueOptionError(option, "an empty pattern matches nothing; use <> for the null sender or leave the option out")
+        raise QueueOptionError(
+            option, "an empty pattern matches nothing; use <> for the null sender or leave the option out"
+        )
     if len(text) >= 2 and text.startswith("/") and text.endswith("/"):
         inner = text[1:-1]
         if not inner:
@@ -186,13 +191,13 @@ def parse_address_pattern(value: str | None, option: str) -> AddressMatcher | No
     if text.startswith("@"):
         domain = text[1:].rstrip(".").lower()
         if not domain or "@" in domain:
-            raise QueueOptionError(option, "%r is not a domain pattern (expected @example.org)" % value)
+            raise QueueOptionError(option, f"{value!r} is not a domain pattern (expected @example.org)")
         return AddressMatcher("domain", domain)
     if "@" in text:
         return AddressMatcher("exact", text.lower())
     if text.startswith("."):
         if len(text) < 2:
-            raise QueueOptionError(option, "%r is not a subdomain pattern (expected .example.org)" % value)
+            raise QueueOptionError(option, f"{value!r} is not a subdomain pattern (expected .example.org)")
         return AddressMatcher("subdomain", text.rstrip(".").lower())
     return AddressMatcher("domain", text.rstrip(".").lower())
 
@@ -205,7 +210,7 @@ def parse_ids(ids: t.Iterable[str] | None, option: str = "ids") -> frozenset[str
     for queue_id in ids:
         text = str(queue_id).strip().rstrip("*!#")
         if not QUEUE_ID_RE.match(text):
-            raise QueueOptionError(option, "%r is not a Postfix queue id (letters and digits only)" % (queue_id,))
+            raise QueueOptionError(option, f"{queue_id!r} is not a Postfix queue id (letters and digits only)")
         result.add(text)
     return frozenset(result)
 
@@ -232,7 +237,17 @@ class Filters:
         )
 
 
-FILTER_OPTIONS: tuple[str, ...] = ("queue", "sender", "recipient", "min_age", "max_age", "min_size", "max_size", "reason", "ids")
+FILTER_OPTIONS: tuple[str, ...] = (
+    "queue",
+    "sender",
+    "recipient",
+    "min_age",
+    "max_age",
+    "min_size",
+    "max_size",
+    "reason",
+    "ids",
+)
 
 
 def build_filters(params: t.Mapping[str, t.Any]) -> Filters:
@@ -244,15 +259,21 @@ def build_filters(params: t.Mapping[str, t.Any]) -> Filters:
     if queues is not None:
         unknown = [q for q in queues if q not in QUEUE_NAMES]
         if unknown:
-            raise QueueOptionError("queue", "unknown queue %s (known: %s)" % (", ".join(unknown), ", ".join(QUEUE_NAMES)))
+            raise QueueOptionError(
+                "queue", "unknown queue {} (known: {})".format(", ".join(unknown), ", ".join(QUEUE_NAMES))
+            )
     min_age = parse_duration(params.get("min_age"), "min_age")
     max_age = parse_duration(params.get("max_age"), "max_age")
     if min_age is not None and max_age is not None and min_age > max_age:
-        raise QueueOptionError("min_age", "min_age (%ds) is greater than max_age (%ds): nothing can match" % (min_age, max_age))
+        raise QueueOptionError(
+            "min_age", "min_age (%ds) is greater than max_age (%ds): nothing can match" % (min_age, max_age)
+        )
     min_size = parse_size(params.get("min_size"), "min_size")
     max_size = parse_size(params.get("max_size"), "max_size")
     if min_size is not None and max_size is not None and min_size > max_size:
-        raise QueueOptionError("min_size", "min_size (%d) is greater than max_size (%d): nothing can match" % (min_size, max_size))
+        raise QueueOptionError(
+            "min_size", "min_size (%d) is greater than max_size (%d): nothing can match" % (min_size, max_size)
+        )
     reason = params.get("reason")
     return Filters(
         queues=frozenset(queues) if queues is not None else None,
@@ -339,7 +360,7 @@ def matches(record: t.Mapping[str, t.Any], filters: Filters, now: float) -> bool
 def age_label(age_seconds: int) -> str:
     """The qshape bucket of an age: the first N with age < N minutes, else '1280+'."""
     minutes = age_seconds / 60.0
-    for bucket, label in zip(AGE_BUCKETS, AGE_LABELS):
+    for bucket, label in zip(AGE_BUCKETS, AGE_LABELS, strict=False):
         if minutes < bucket:
             return label
     return AGE_LABELS[-1]
@@ -415,7 +436,9 @@ class Selection:
     message the action will be handed (they are short strings).
     """
 
-    def __init__(self, filters: Filters, action: str, now: float, limit_messages: int = 1000, site: str | None = None) -> None:
+    def __init__(
+        self, filters: Filters, action: str, now: float, limit_messages: int = 1000, site: str | None = None
+    ) -> None:
         self.filters = filters
         self.action = action
         self.now = now

@@ -37,22 +37,26 @@ RELAY_PARAMETERS = ("smtpd_relay_restrictions", "smtpd_recipient_restrictions")
 GUARDS = frozenset(("reject_unauth_destination", "defer_unauth_destination", "reject", "defer"))
 # Entries that may stand before the guard: none of them can permit mail
 # from an unauthenticated client outside mynetworks to a foreign domain.
-ALLOWED = frozenset((
-    "permit_mynetworks",          # mynetworks is checked below
-    "permit_sasl_authenticated",  # a client that logged in
-    "permit_tls_clientcerts",     # a client whose certificate fingerprint is in relay_clientcerts
-    "permit_inet_interfaces",     # the host itself
-    "permit_auth_destination",    # permits only mail to the host's own and relay domains
-    "defer_if_permit",
-    "defer_if_reject",
-    "sleep",
-))
+ALLOWED = frozenset(
+    (
+        "permit_mynetworks",  # mynetworks is checked below
+        "permit_sasl_authenticated",  # a client that logged in
+        "permit_tls_clientcerts",  # a client whose certificate fingerprint is in relay_clientcerts
+        "permit_inet_interfaces",  # the host itself
+        "permit_auth_destination",  # permits only mail to the host's own and relay domains
+        "defer_if_permit",
+        "defer_if_reject",
+        "sleep",
+    )
+)
 # reject_* and defer_* (with their arguments) refuse or do nothing; warn_if_reject
 # makes the restriction after it a warning, so that one never counts as the guard.
 ALLOWED_PREFIXES = ("reject_", "defer_")
 # Restrictions that take the next word as their argument.
-ONE_ARGUMENT = re.compile(r"^(check_[a-z_]+_access|check_policy_service|reject_rbl_client|reject_rhsbl_[a-z_]+|permit_dnswl_client|"
-                          r"permit_rhswl_client|sleep)$")
+ONE_ARGUMENT = re.compile(
+    r"^(check_[a-z_]+_access|check_policy_service|reject_rbl_client|reject_rhsbl_[a-z_]+|permit_dnswl_client|"
+    r"permit_rhswl_client|sleep)$"
+)
 REFERENCE = re.compile(r"\$(?:\{([A-Za-z0-9_]+)\}|\(([A-Za-z0-9_]+)\)|([A-Za-z0-9_]+))")
 CONDITIONAL = re.compile(r"\$[{(][A-Za-z0-9_]+[?:]")
 MAX_DEPTH = 10
@@ -77,12 +81,16 @@ def normalize_acknowledgements(items: t.Any) -> list[dict[str, str | None]]:
         if isinstance(item, str):
             item = {"entry": item}
         if not isinstance(item, dict) or not isinstance(item.get("entry"), str) or not item["entry"].strip():
-            raise RelayGuardError(f"relay guard acknowledgement {item!r}: give the exact entry as a string, or a mapping with 'entry' "
-                                  "(and optionally 'service' and 'parameter')")
+            raise RelayGuardError(
+                f"relay guard acknowledgement {item!r}: give the exact entry as a string, or a mapping with 'entry' "
+                "(and optionally 'service' and 'parameter')"
+            )
         unknown = set(item) - {"entry", "service", "parameter"}
         if unknown:
             raise RelayGuardError(f"relay guard acknowledgement {item!r}: unknown keys {', '.join(sorted(unknown))}")
-        result.append({"entry": _norm(item["entry"]), "service": item.get("service"), "parameter": item.get("parameter")})
+        result.append(
+            {"entry": _norm(item["entry"]), "service": item.get("service"), "parameter": item.get("parameter")}
+        )
     return result
 
 
@@ -152,7 +160,9 @@ def _fail(service: str, parameter: str, entry: str, why: str, variable: str, via
     raise RelayGuardError(
         f"{where} has {entry!r} {why}: refusing a possible open relay. Remove it, or, if you accept the risk, acknowledge exactly "
         f"this entry in {variable} (entry: {_norm(entry)!r}, "
-        + ("" if service == "main.cf" else f"service: {service.split('/')[0]!r}, ") + f"parameter: {parameter!r})")
+        + ("" if service == "main.cf" else f"service: {service.split('/')[0]!r}, ")
+        + f"parameter: {parameter!r})"
+    )
 
 
 def check_restrictions(config: dict[str, str], service: str, acks: list[dict[str, t.Any]], variable: str) -> None:
@@ -185,7 +195,9 @@ def check_restrictions(config: dict[str, str], service: str, acks: list[dict[str
                 return True
             if name in classes:
                 if depth > MAX_DEPTH:
-                    raise RelayGuardError(f"{_where(service)}: restriction classes nest deeper than {MAX_DEPTH} levels in {parameter}")
+                    raise RelayGuardError(
+                        f"{_where(service)}: restriction classes nest deeper than {MAX_DEPTH} levels in {parameter}"
+                    )
                 body = _entries(_words(config.get(classes[name], ""), config))
                 if walk(body, f"{via} (restriction class {classes[name]})", depth + 1):
                     return True
@@ -210,7 +222,8 @@ def check_restrictions(config: dict[str, str], service: str, acks: list[dict[str
         raise RelayGuardError(
             f"{_where(service)}: {parameter} = {_unbrace(config.get(parameter, ''))!r} does not end relaying with "
             "reject_unauth_destination (or defer_unauth_destination, reject, defer), so Postfix would be an open relay, relaying "
-            "for anyone; add reject_unauth_destination")
+            "for anyone; add reject_unauth_destination"
+        )
 
 
 def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
@@ -246,8 +259,16 @@ def check_mynetworks(config: dict[str, str], service: str, acks: list[dict[str, 
     parameter = "mynetworks"
     value = config.get(parameter)
     if value is None:
-        if config.get("mynetworks_style", "").strip().lower() == "class" and not _acknowledged(acks, service, parameter, "mynetworks_style=class"):
-            _fail(service, parameter, "mynetworks_style=class", "(trusting the whole address class of every interface)", variable)
+        if config.get("mynetworks_style", "").strip().lower() == "class" and not _acknowledged(
+            acks, service, parameter, "mynetworks_style=class"
+        ):
+            _fail(
+                service,
+                parameter,
+                "mynetworks_style=class",
+                "(trusting the whole address class of every interface)",
+                variable,
+            )
         return
     networks = []
     for word in _words(value, config):
@@ -257,7 +278,8 @@ def check_mynetworks(config: dict[str, str], service: str, acks: list[dict[str, 
         except ValueError:
             raise RelayGuardError(
                 f"{_where(service)}: mynetworks entry {word!r} has host bits set; write the network address "
-                f"({ipaddress.ip_network(_network_text(entry), strict=False)}) or the single host: the guard never widens a range silently") from None
+                f"({ipaddress.ip_network(_network_text(entry), strict=False)}) or the single host: the guard never widens a range silently"
+            ) from None
         if network is None:
             if entry.startswith("/") or ":" in entry:
                 why = "(a file or table whose contents the guard cannot check)"
@@ -269,8 +291,10 @@ def check_mynetworks(config: dict[str, str], service: str, acks: list[dict[str, 
         if word.startswith("!"):
             continue
         if network.prefixlen == 0:
-            raise RelayGuardError(f"{_where(service)}: mynetworks contains {word}, which makes every host on the Internet a "
-                                  "trusted relay client: refusing an open relay")
+            raise RelayGuardError(
+                f"{_where(service)}: mynetworks contains {word}, which makes every host on the Internet a "
+                "trusted relay client: refusing an open relay"
+            )
         bound = network_bound_problem(network)
         if bound and not _acknowledged(acks, service, parameter, word):
             _fail(service, parameter, word, f"({bound}, trusted to relay)", variable)
@@ -278,8 +302,10 @@ def check_mynetworks(config: dict[str, str], service: str, acks: list[dict[str, 
     for version in (4, 6):
         union = ipaddress.collapse_addresses(n for n in networks if n.version == version)
         if any(n.prefixlen == 0 for n in union):
-            raise RelayGuardError(f"{_where(service)}: the mynetworks entries {_unbrace(value)!r} together cover every IPv{version} "
-                                  "address on the Internet: refusing an open relay")
+            raise RelayGuardError(
+                f"{_where(service)}: the mynetworks entries {_unbrace(value)!r} together cover every IPv{version} "
+                "address on the Internet: refusing an open relay"
+            )
 
 
 def _network_text(entry: str) -> str:
@@ -299,23 +325,39 @@ def effective_config(main: dict[str, str], service: dict[str, t.Any]) -> dict[st
         config[key] = _unbrace(str(value))
     words = [word for arg in service.get("args") or [] for word in str(arg).split()]
     for i, word in enumerate(words):
-        setting = words[i + 1] if word == "-o" and i + 1 < len(words) else word[2:] if word.startswith("-o") and word != "-o" else None
+        setting = (
+            words[i + 1]
+            if word == "-o" and i + 1 < len(words)
+            else word[2:]
+            if word.startswith("-o") and word != "-o"
+            else None
+        )
         if setting and "=" in setting:
             key, _sep, value = setting.partition("=")
             config[key] = _unbrace(value)
     return config
 
 
-def check_services(main: dict[str, str], services: t.Iterable[dict[str, t.Any]], acknowledge: t.Any = None,
-                   variable: str = "postfix_relay_guard_acknowledge") -> None:
+def check_services(
+    main: dict[str, str],
+    services: t.Iterable[dict[str, t.Any]],
+    acknowledge: t.Any = None,
+    variable: str = "postfix_relay_guard_acknowledge",
+) -> None:
     """Refuse a configuration in which any smtpd service could relay for strangers."""
     acks = normalize_acknowledgements(acknowledge)
-    smtpd = [s for s in services if s.get("state", "present") == "present" and str(s.get("command", "")).split()[:1] == ["smtpd"]]
+    smtpd = [
+        s
+        for s in services
+        if s.get("state", "present") == "present" and str(s.get("command", "")).split()[:1] == ["smtpd"]
+    ]
     # main.cf alone, as a service without options would see it (also when master.cf has no smtpd yet).
     checks = [("main.cf", main)] + [(f"{s['service']}/{s['type']}", effective_config(main, s)) for s in smtpd]
     for name, config in checks:
         if _truthy(config.get("allow_untrusted_routing", "no")):
-            raise RelayGuardError(f"{_where(name)}: allow_untrusted_routing = yes lets source-routed addresses (user%domain@relay) "
-                                  "through: refusing an open relay")
+            raise RelayGuardError(
+                f"{_where(name)}: allow_untrusted_routing = yes lets source-routed addresses (user%domain@relay) "
+                "through: refusing an open relay"
+            )
         check_mynetworks(config, name, acks, variable)
         check_restrictions(config, name, acks, variable)

@@ -110,11 +110,12 @@ restart_required:
 import glob
 import json
 import os
-import shutil
 import re
+import shutil
 import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.mailops.postfix.plugins.module_utils._postfix_config import (
     ConfigError,
     merge_fragments,
@@ -170,7 +171,10 @@ def validate(module: AnsibleModule, stage: str) -> None:
             module.fail_json(
                 msg="the new Postfix configuration does not validate; the running configuration was left as it was: "
                 + ("; ".join(problems) or err.strip() or out.strip()),
-                cmd=" ".join(cmd), rc=rc, stdout=out, stderr=err,
+                cmd=" ".join(cmd),
+                rc=rc,
+                stdout=out,
+                stderr=err,
             )
 
 
@@ -274,8 +278,14 @@ def main() -> None:
     }
     if module._diff:
         result["diff"] = [
-            {"before_header": os.path.join(config_dir, file), "after_header": os.path.join(config_dir, file), "before": old[file], "after": new[file]}
-            for file in new if old[file] != new[file]
+            {
+                "before_header": os.path.join(config_dir, file),
+                "after_header": os.path.join(config_dir, file),
+                "before": old[file],
+                "after": new[file],
+            }
+            for file in new
+            if old[file] != new[file]
         ]
     if module.check_mode:
         # Validate what would be installed, so that --check refuses what the real run would refuse.

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-
 DOCUMENTATION = r"""
 module: postmap
 short_description: Manage Postfix lookup tables (postmap and postalias)
@@ -387,27 +386,29 @@ def _default_mode() -> int:
 class Table:
     """Bring one table to its desired state."""
 
-    def __init__(self, module: AnsibleModule, spec: dict[str, t.Any], config_dir: str | None, rendered: bytes | None) -> None:
+    def __init__(
+        self, module: AnsibleModule, spec: dict[str, t.Any], config_dir: str | None, rendered: bytes | None
+    ) -> None:
         self.module = module
         self.spec = spec
-        self.path: str = spec['path']
-        self.type: str = spec['type']
-        self.aliases: bool = spec['aliases']
+        self.path: str = spec["path"]
+        self.type: str = spec["type"]
+        self.aliases: bool = spec["aliases"]
         self.map = map_name(self.type, self.path)
-        self.label = '{0} {1}table {2}'.format(self.type, 'aliases ' if self.aliases else '', self.path)
+        self.label = "{} {}table {}".format(self.type, "aliases " if self.aliases else "", self.path)
         self.compiled = compiled_path(self.path, self.type)
         self.config_dir = config_dir
         self.rendered = rendered
         self.result: dict[str, t.Any] = {
-            'path': self.path,
-            'map': self.map,
-            'type': self.type,
-            'state': spec['state'],
-            'changed': False,
-            'built': False,
-            'entries': 0,
-            'compiled': self.compiled,
-            'verified': None,
+            "path": self.path,
+            "map": self.map,
+            "type": self.type,
+            "state": spec["state"],
+            "changed": False,
+            "built": False,
+            "entries": 0,
+            "compiled": self.compiled,
+            "verified": None,
         }
         self.diff: dict[str, t.Any] | None = None
 
@@ -416,66 +417,77 @@ class Table:
     def _postfix(self, *args: str) -> list[str]:
         argv = [builder(self.aliases)]
         if self.config_dir:
-            argv += ['-c', self.config_dir]
+            argv += ["-c", self.config_dir]
         return argv + list(args)
 
     def _fail_problems(self, stderr: str, staged: str, data: bytes, argv: list[str], rc: int, stdout: str) -> None:
         """Fail if Postfix complained about the table at ``staged`` (whose source is ``data``)."""
-        problems, dummy = parse_problems(stderr, staged)
+        problems, _dummy = parse_problems(stderr, staged)
         if problems:
-            text = data.decode('utf-8', errors='replace')
+            text = data.decode("utf-8", errors="replace")
             problems = locate_problems(problems, text, self.aliases)
-            msg = describe_problems('{0} is invalid'.format(self.label), problems, text)
+            msg = describe_problems(f"{self.label} is invalid", problems, text)
             if staged != self.path:
-                msg += ' (nothing was installed at {0})'.format(self.path)
-            raise Failure(
-                msg,
-                rc=rc, stdout=stdout, stderr=stderr, cmd=_cmd.command_line(argv))
+                msg += f" (nothing was installed at {self.path})"
+            raise Failure(msg, rc=rc, stdout=stdout, stderr=stderr, cmd=_cmd.command_line(argv))
 
     def compile(self, staged: str, data: bytes) -> None:
         """Build ``type:staged`` (creates staged + suffix) under umask 077."""
-        argv = self._postfix('{0}:{1}'.format(self.type, staged))
+        argv = self._postfix(f"{self.type}:{staged}")
         rc, out, err = _cmd.run(self.module, argv, check_rc=False, umask=0o077)
         self._fail_problems(err, staged, data, argv, rc, out)
         if rc != 0:
             raise Failure(
-                _cmd.failure_message(argv, rc, err, out, 'Building {0} failed'.format(self.label)),
-                rc=rc, stdout=out, stderr=err, cmd=_cmd.command_line(argv))
+                _cmd.failure_message(argv, rc, err, out, f"Building {self.label} failed"),
+                rc=rc,
+                stdout=out,
+                stderr=err,
+                cmd=_cmd.command_line(argv),
+            )
 
     def query(self, target: str, data: bytes) -> dict[str, str]:
         """Look up the verify keys (or a probe key) in ``type:target``; fail on Postfix warnings or missing keys.
 
         ``data`` is the source text of ``target`` (for line numbers in messages).
         """
-        keys: list[str] = self.spec['verify']
-        argv = self._postfix('-q', '-', '{0}:{1}'.format(self.type, target))
+        keys: list[str] = self.spec["verify"]
+        argv = self._postfix("-q", "-", f"{self.type}:{target}")
         rc, out, err = _cmd.run(self.module, argv, data=query_input(keys), check_rc=False)
         self._fail_problems(err, target, data, argv, rc, out)
-        fatal = [line for line in err.splitlines() if ': fatal: ' in line or ': panic: ' in line]
+        fatal = [line for line in err.splitlines() if ": fatal: " in line or ": panic: " in line]
         if fatal or rc not in (0, 1):
             raise Failure(
-                _cmd.failure_message(argv, rc, err, out, 'Looking up keys in {0} failed'.format(self.label)),
-                rc=rc, stdout=out, stderr=err, cmd=_cmd.command_line(argv))
+                _cmd.failure_message(argv, rc, err, out, f"Looking up keys in {self.label} failed"),
+                rc=rc,
+                stdout=out,
+                stderr=err,
+                cmd=_cmd.command_line(argv),
+            )
         found = parse_query_output(out, self.aliases)
         missing = [key for key in keys if key not in found]
         if missing:
             raise Failure(
-                '{0}: verify key(s) {1} did not resolve with {2} -q'.format(
-                    self.label, ', '.join(repr(key) for key in missing), builder(self.aliases)),
-                rc=rc, stdout=out, stderr=err, cmd=_cmd.command_line(argv))
+                "{}: verify key(s) {} did not resolve with {} -q".format(
+                    self.label, ", ".join(repr(key) for key in missing), builder(self.aliases)
+                ),
+                rc=rc,
+                stdout=out,
+                stderr=err,
+                cmd=_cmd.command_line(argv),
+            )
         return {key: found[key] for key in keys}
 
     # -- files -------------------------------------------------------------
 
     def stage(self, directory: str, data: bytes) -> str:
         """Write ``data`` to a new private (0600) temporary file in ``directory``."""
-        fd, staged = tempfile.mkstemp(prefix='.{0}.'.format(os.path.basename(self.path)), suffix='.mailops', dir=directory)
+        fd, staged = tempfile.mkstemp(prefix=f".{os.path.basename(self.path)}.", suffix=".mailops", dir=directory)
         try:
-            with os.fdopen(fd, 'wb') as handle:
+            with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
         except OSError as exc:
             self.cleanup(staged)
-            raise Failure('{0}: cannot write the temporary source {1}: {2}'.format(self.label, staged, exc))
+            raise Failure(f"{self.label}: cannot write the temporary source {staged}: {exc}")
         return staged
 
     @staticmethod
@@ -486,14 +498,18 @@ class Table:
 
     def file_args(self, path: str, owner: t.Any, group: t.Any, mode: t.Any) -> dict[str, t.Any]:
         return {
-            'path': path, 'owner': owner, 'group': group, 'mode': mode,
-            'attributes': None, 'secontext': [None, None, None],
+            "path": path,
+            "owner": owner,
+            "group": group,
+            "mode": mode,
+            "attributes": None,
+            "secontext": [None, None, None],
         }
 
     def source_args(self, path: str, current: os.stat_result | None) -> dict[str, t.Any]:
         """Owner, group and mode for the source: options, else those of the current source, else defaults."""
         spec = self.spec
-        owner, group, mode = spec['owner'], spec['group'], spec['mode']
+        owner, group, mode = spec["owner"], spec["group"], spec["mode"]
         if current is not None:
             owner = current.st_uid if owner is None else owner
             group = current.st_gid if group is None else group
@@ -515,71 +531,73 @@ class Table:
         try:
             return self.module.set_fs_attributes_if_different(args, False)
         except Exception as exc:  # set_*_if_different fail_json themselves; this catches OSError and lookups
-            raise Failure('{0}: cannot set owner, group or mode of {1}: {2}'.format(self.label, args['path'], exc))
+            raise Failure("{}: cannot set owner, group or mode of {}: {}".format(self.label, args["path"], exc))
 
     # -- states ------------------------------------------------------------
 
     def desired(self) -> bytes:
         if self.rendered is not None:
             return self.rendered
-        src = self.spec['src']
+        src = self.spec["src"]
         try:
-            with open(src, 'rb') as handle:
+            with open(src, "rb") as handle:
                 return handle.read()
         except FileNotFoundError:
-            raise Failure('{0}: src {1} does not exist'.format(self.label, src))
+            raise Failure(f"{self.label}: src {src} does not exist")
         except OSError as exc:
-            raise Failure('{0}: cannot read src {1}: {2}'.format(self.label, src, exc))
+            raise Failure(f"{self.label}: cannot read src {src}: {exc}")
 
     def current(self) -> tuple[bytes | None, os.stat_result | None]:
         if os.path.islink(self.path):
-            raise Failure('{0}: {1} is a symbolic link; give the path of the file itself'.format(self.label, self.path))
+            raise Failure(f"{self.label}: {self.path} is a symbolic link; give the path of the file itself")
         try:
-            with open(self.path, 'rb') as handle:
+            with open(self.path, "rb") as handle:
                 return handle.read(), os.fstat(handle.fileno())
         except FileNotFoundError:
             return None, None
         except IsADirectoryError:
-            raise Failure('{0}: {1} is a directory'.format(self.label, self.path))
+            raise Failure(f"{self.label}: {self.path} is a directory")
         except OSError as exc:
-            raise Failure('{0}: cannot read {1}: {2}'.format(self.label, self.path, exc))
+            raise Failure(f"{self.label}: cannot read {self.path}: {exc}")
 
     def absent(self) -> None:
         existing = [path for path in (self.path, self.compiled) if path and os.path.lexists(path)]
         if self.module._diff:
             before = None
             if os.path.isfile(self.path) and not os.path.islink(self.path):
-                before, dummy = self.current()
+                before, _dummy = self.current()
             self.diff = build_diff(self.path, before, None)
         if not existing:
             return
-        self.result['changed'] = True
+        self.result["changed"] = True
         if self.module.check_mode:
             return
         for path in existing:
             try:
                 os.unlink(path)
             except OSError as exc:
-                raise Failure('{0}: cannot remove {1}: {2}'.format(self.label, path, exc))
+                raise Failure(f"{self.label}: cannot remove {path}: {exc}")
 
     def present(self) -> None:
         module = self.module
         directory = os.path.dirname(self.path)
         if not os.path.isdir(directory):
-            raise Failure('{0}: directory {1} does not exist'.format(self.label, directory))
+            raise Failure(f"{self.label}: directory {directory} does not exist")
         desired = self.desired()
         current, current_stat = self.current()
         content_changed = current != desired
         compiled_stat = _stat(self.compiled) if self.compiled else None
         build = must_build(
-            self.type, content_changed,
+            self.type,
+            content_changed,
             current_stat.st_mtime_ns if current_stat else None,
-            compiled_stat.st_mtime_ns if compiled_stat else None)
+            compiled_stat.st_mtime_ns if compiled_stat else None,
+        )
         # Uncompiled tables are validated by opening the new source with Postfix.
         validate = content_changed and not needs_compile(self.type)
-        verify = bool(self.spec['verify'])
-        self.result['entries'] = count_entries(desired)
-        self.result['built'] = build
+        verify = bool(self.spec["verify"])
+        self.result["entries"] = count_entries(desired)
+        self.result["built"] = build
         if module._diff:
             self.diff = build_diff(self.path, current, desired)
 
@@ -593,7 +611,7 @@ class Table:
         attrs_changed = False
         if stage_in is None:
             if verify:
-                self.result['verified'] = self.query(self.path, desired)
+                self.result["verified"] = self.query(self.path, desired)
             attrs_changed = self.set_attrs(self.source_args(self.path, current_stat)) if current_stat else False
             if self.compiled and compiled_stat is not None and not build:
                 source_stat = current_stat if module.check_mode else os.stat(self.path)
@@ -607,18 +625,18 @@ class Table:
                     self.compile(staged, desired)
                 if verify or validate:
                     verified = self.query(staged, desired)
-                    self.result['verified'] = verified if verify else None
+                    self.result["verified"] = verified if verify else None
                 if module.check_mode:
                     if current_stat is not None:
                         attrs_changed = self.set_attrs(self.source_args(self.path, current_stat))
                 else:
                     self.install(staged, content_changed, build, current_stat)
             except OSError as exc:
-                raise Failure('{0}: cannot install the new table: {1}'.format(self.label, exc))
+                raise Failure(f"{self.label}: cannot install the new table: {exc}")
             finally:
                 self.cleanup(staged)
 
-        self.result['changed'] = content_changed or build or attrs_changed
+        self.result["changed"] = content_changed or build or attrs_changed
 
     def install(self, staged: str, content_changed: bool, build: bool, current_stat: os.stat_result | None) -> None:
         """Give the staged files their owner, group and mode, and rename them into place.
@@ -643,10 +661,10 @@ class Table:
             _fsync(staged)
             os.replace(staged, self.path)
         if (build and self.compiled) or content_changed:
-            _fsync_directory(os.path.dirname(self.path) or '.')
+            _fsync_directory(os.path.dirname(self.path) or ".")
 
     def run(self) -> None:
-        if self.spec['state'] == 'absent':
+        if self.spec["state"] == "absent":
             self.absent()
         else:
             self.present()
@@ -654,59 +672,61 @@ class Table:
 
 def main() -> None:
     table_options = dict(
-        path=dict(type='path', required=True),
-        type=dict(type='str', choices=list(MAP_TYPES)),
-        entries=dict(type='raw'),
-        src=dict(type='path'),
-        aliases=dict(type='bool'),
-        owner=dict(type='str'),
-        group=dict(type='str'),
-        mode=dict(type='raw'),
-        state=dict(type='str', choices=['present', 'absent']),
-        verify=dict(type='list', elements='str'),
+        path=dict(type="path", required=True),
+        type=dict(type="str", choices=list(MAP_TYPES)),
+        entries=dict(type="raw"),
+        src=dict(type="path"),
+        aliases=dict(type="bool"),
+        owner=dict(type="str"),
+        group=dict(type="str"),
+        mode=dict(type="raw"),
+        state=dict(type="str", choices=["present", "absent"]),
+        verify=dict(type="list", elements="str"),
     )
     module = AnsibleModule(
         argument_spec=dict(
-            path=dict(type='path'),
-            type=dict(type='str', default='hash', choices=list(MAP_TYPES)),
-            entries=dict(type='raw'),
-            src=dict(type='path'),
-            aliases=dict(type='bool', default=False),
-            owner=dict(type='str'),
-            group=dict(type='str'),
-            mode=dict(type='raw'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            verify=dict(type='list', elements='str'),
-            config_dir=dict(type='path'),
+            path=dict(type="path"),
+            type=dict(type="str", default="hash", choices=list(MAP_TYPES)),
+            entries=dict(type="raw"),
+            src=dict(type="path"),
+            aliases=dict(type="bool", default=False),
+            owner=dict(type="str"),
+            group=dict(type="str"),
+            mode=dict(type="raw"),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            verify=dict(type="list", elements="str"),
+            config_dir=dict(type="path"),
             tables=dict(
-                type='list', elements='dict', options=table_options,
-                mutually_exclusive=[('entries', 'src')],
+                type="list",
+                elements="dict",
+                options=table_options,
+                mutually_exclusive=[("entries", "src")],
             ),
         ),
         mutually_exclusive=[
-            ('path', 'tables'),
-            ('entries', 'src'),
-            ('tables', 'entries'),
-            ('tables', 'src'),
-            ('tables', 'verify'),
+            ("path", "tables"),
+            ("entries", "src"),
+            ("tables", "entries"),
+            ("tables", "src"),
+            ("tables", "verify"),
         ],
-        required_one_of=[('path', 'tables')],
+        required_one_of=[("path", "tables")],
         supports_check_mode=True,
     )
 
     results: list[dict[str, t.Any]] = []
 
     def fail(msg: str, **details: t.Any) -> t.NoReturn:
-        module.fail_json(msg=msg, changed=any(result['changed'] for result in results), tables=results, **details)
+        module.fail_json(msg=msg, changed=any(result["changed"] for result in results), tables=results, **details)
 
     try:
         specs = resolve_tables(module.params)
         # Render and check every table's entries before touching any file.
         rendered: list[bytes | None] = []
         for spec in specs:
-            if spec['state'] == 'present' and spec['entries'] is not None:
-                items = normalize_entries(spec['entries'], spec['type'], spec['aliases'], spec['path'])
-                rendered.append(render_source(items, spec['aliases']).encode('utf-8'))
+            if spec["state"] == "present" and spec["entries"] is not None:
+                items = normalize_entries(spec["entries"], spec["type"], spec["aliases"], spec["path"])
+                rendered.append(render_source(items, spec["aliases"]).encode("utf-8"))
             else:
                 rendered.append(None)
     except TableError as exc:
@@ -715,15 +735,15 @@ def main() -> None:
     # Debian's "No configuration" install has no main.cf, which postmap and
     # postalias must read: a host not configured yet (a first run in check
     # mode, say) gets an empty one in a temporary directory.
-    config_dir = module.params['config_dir']
-    if config_dir is None and not os.path.exists('/etc/postfix/main.cf'):
-        config_dir = os.path.join(module.tmpdir, 'postfix-empty')
+    config_dir = module.params["config_dir"]
+    if config_dir is None and not os.path.exists("/etc/postfix/main.cf"):
+        config_dir = os.path.join(module.tmpdir, "postfix-empty")
         os.makedirs(config_dir, exist_ok=True)
-        with open(os.path.join(config_dir, 'main.cf'), 'w', encoding='utf-8'):
+        with open(os.path.join(config_dir, "main.cf"), "w", encoding="utf-8"):
             pass
 
     diffs = []
-    for spec, data in zip(specs, rendered):
+    for spec, data in zip(specs, rendered, strict=False):
         table = Table(module, spec, config_dir, data)
         try:
             table.run()
@@ -735,11 +755,11 @@ def main() -> None:
         if table.diff is not None:
             diffs.append(table.diff)
 
-    output: dict[str, t.Any] = {'changed': any(result['changed'] for result in results), 'tables': results}
+    output: dict[str, t.Any] = {"changed": any(result["changed"] for result in results), "tables": results}
     if module._diff:
-        output['diff'] = diffs if module.params['tables'] is not None else (diffs[0] if diffs else {})
+        output["diff"] = diffs if module.params["tables"] is not None else (diffs[0] if diffs else {})
     module.exit_json(**output)
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

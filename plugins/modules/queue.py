@@ -412,7 +412,12 @@ def stream_queue(module: AnsibleModule, postqueue: str, selection: Selection, ba
         acted = batch.finish() if batch is not None else 0
         module.fail_json(
             msg="Reading the queue with '%s -j' failed with rc %d (postqueue -j needs Postfix 3.1 or later): %s%s"
-            % (postqueue, rc, stderr.strip(), "; %d message(s) selected before the failure were already acted on" % acted if acted else ""),
+            % (
+                postqueue,
+                rc,
+                stderr.strip(),
+                "; %d message(s) selected before the failure were already acted on" % acted if acted else "",
+            ),
             rc=rc,
             stdout="",
             stderr=stderr,
@@ -420,7 +425,10 @@ def stream_queue(module: AnsibleModule, postqueue: str, selection: Selection, ba
             acted=acted,
         )
     if bad_lines:
-        module.warn("Skipped %d line(s) of 'postqueue -j' output that are not queue file objects; first: %s" % (bad_lines, first_bad))
+        module.warn(
+            "Skipped %d line(s) of 'postqueue -j' output that are not queue file objects; first: %s"
+            % (bad_lines, first_bad)
+        )
 
 
 def run_flush(module: AnsibleModule, postqueue: str, selection: Selection, site: str | None, whole_queue: bool) -> int:
@@ -436,7 +444,8 @@ def run_flush(module: AnsibleModule, postqueue: str, selection: Selection, site:
         rc, stdout, stderr = module.run_command(cmd, environ_update=dict(LOCALE_ENV))
         if rc != 0:
             module.fail_json(
-                msg="'%s' failed with rc %d: %s" % (" ".join(cmd), rc, stderr.strip() or stdout.strip() or "no error message"),
+                msg="'%s' failed with rc %d: %s"
+                % (" ".join(cmd), rc, stderr.strip() or stdout.strip() or "no error message"),
                 rc=rc,
                 stdout=stdout,
                 stderr=stderr,
@@ -457,8 +466,10 @@ def wake_pickup(module: AnsibleModule) -> None:
         return
     rc, stdout, stderr = module.run_command([postkick, "public", "pickup", "W"], environ_update=dict(LOCALE_ENV))
     if rc != 0:
-        module.warn("Waking pickup with 'postkick public pickup W' failed (rc %d): %s; requeued mail waits for its next scan of maildrop"
-                    % (rc, (stderr or stdout).strip()))
+        module.warn(
+            "Waking pickup with 'postkick public pickup W' failed (rc %d): %s; requeued mail waits for its next scan of maildrop"
+            % (rc, (stderr or stdout).strip())
+        )
 
 
 def count_queues(module: AnsibleModule, postqueue: str) -> dict[str, int]:
@@ -486,7 +497,9 @@ def main() -> None:
             limit_messages=dict(type="int", default=1000),
             limit_domains=dict(type="int", default=100),
         ),
-        mutually_exclusive=[["all", name] for name in selection_options] + [["site", name] for name in selection_options] + [["site", "all"]],
+        mutually_exclusive=[["all", name] for name in selection_options]
+        + [["site", name] for name in selection_options]
+        + [["site", "all"]],
         supports_check_mode=True,
     )
     params = module.params
@@ -496,10 +509,10 @@ def main() -> None:
     try:
         filters = build_filters(params)
     except QueueOptionError as exc:
-        module.fail_json(msg="Invalid value for option %s: %s" % (exc.option, exc.detail))
+        module.fail_json(msg=f"Invalid value for option {exc.option}: {exc.detail}")
     site: str | None = params["site"]
     if site is not None and action != "flush":
-        module.fail_json(msg="Option site is only used with action=flush (action is %s)" % action)
+        module.fail_json(msg=f"Option site is only used with action=flush (action is {action})")
     if site is not None and not site.strip():
         module.fail_json(msg="Option site is empty; give the destination to flush")
     for name in ("limit_messages", "limit_domains"):
@@ -507,8 +520,9 @@ def main() -> None:
             module.fail_json(msg="Option %s must be 0 or more, got %d" % (name, params[name]))
     if action in GUARDED_ACTIONS and filters.is_empty() and not params["all"]:
         module.fail_json(
-            msg="action=%s needs a selection (one of %s) or all=true to act on every message in the queue"
-            % (action, ", ".join(selection_options))
+            msg="action={} needs a selection (one of {}) or all=true to act on every message in the queue".format(
+                action, ", ".join(selection_options)
+            )
         )
 
     postqueue = module.get_bin_path("postqueue", required=True)

@@ -268,6 +268,7 @@ import traceback
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
 from ansible_collections.mailops.postfix.plugins.module_utils._dnsbl import (
     HEALTH_PROBES,
     KIND_ANSWER,
@@ -297,7 +298,7 @@ from ansible_collections.mailops.postfix.plugins.module_utils._dnsbl import (
     txt_reason,
 )
 
-DNSPYTHON_IMPORT_ERROR: t.Optional[str]
+DNSPYTHON_IMPORT_ERROR: str | None
 try:
     import dns.asyncbackend
     import dns.asyncquery
@@ -323,15 +324,15 @@ SOCKET_REUSE = 100
 class Lookup:
     """One query name to resolve: an address on a list, or a health probe."""
 
-    __slots__ = ("target", "spec", "qname", "probe", "a", "txt")
+    __slots__ = ("a", "probe", "qname", "spec", "target", "txt")
 
     def __init__(self, target: Target, spec: ListSpec, qname: str, probe: bool = False) -> None:
         self.target = target
         self.spec = spec
         self.qname = qname
         self.probe = probe
-        self.a: t.Optional[Outcome] = None
-        self.txt: t.Optional[Outcome] = None
+        self.a: Outcome | None = None
+        self.txt: Outcome | None = None
 
 
 def outcome_from_exception(exc: BaseException) -> Outcome:
@@ -354,7 +355,7 @@ def outcome_from_exception(exc: BaseException) -> Outcome:
     return Outcome(KIND_ERROR, message=f"{type(exc).__name__}: {exc}")
 
 
-def make_resolver(nameserver: t.Optional[t.Tuple[str, int]], timeout: float) -> "dns.asyncresolver.Resolver":
+def make_resolver(nameserver: tuple[str, int] | None, timeout: float) -> dns.asyncresolver.Resolver:
     if nameserver is None:
         resolver = dns.asyncresolver.Resolver()
     else:
@@ -368,7 +369,7 @@ def make_resolver(nameserver: t.Optional[t.Tuple[str, int]], timeout: float) -> 
     return resolver
 
 
-def first_nameserver(resolver: "dns.asyncresolver.Resolver") -> t.Optional[t.Tuple[str, int]]:
+def first_nameserver(resolver: dns.asyncresolver.Resolver) -> tuple[str, int] | None:
     """The resolver's first nameserver as (IP, port) when it is plain DNS
     over UDP/TCP (a string in dnspython 2.3, a Do53Nameserver later)."""
     servers = list(resolver.nameservers)
@@ -392,7 +393,7 @@ class Channel:
     """One worker's UDP socket for first attempts, renewed after an error
     and every SOCKET_REUSE queries (so the source port changes too)."""
 
-    def __init__(self, querier: "Querier") -> None:
+    def __init__(self, querier: Querier) -> None:
         self.querier = querier
         self.sock: t.Any = None
         self.used = 0
@@ -431,21 +432,27 @@ class Querier:
     the throughput at high concurrency.
     """
 
-    def __init__(self, resolver: "dns.asyncresolver.Resolver", timeout: float) -> None:
+    def __init__(self, resolver: dns.asyncresolver.Resolver, timeout: float) -> None:
         self.resolver = resolver
         self.timeout = timeout
         self.attempt = min(ATTEMPT_TIMEOUT, timeout)
         self.first = first_nameserver(resolver)
         self.backend = dns.asyncbackend.get_backend("asyncio")
 
-    async def first_attempt(self, qname: "dns.name.Name", rdtype: int, channel: Channel) -> t.Optional[Outcome]:
+    async def first_attempt(self, qname: dns.name.Name, rdtype: int, channel: Channel) -> Outcome | None:
         if self.first is None:
             return None
         query = dns.message.make_query(qname, rdtype)
         try:
             response = await dns.asyncquery.udp(
-                query, self.first[0], timeout=self.attempt, port=self.first[1], ignore_unexpected=True,
-                raise_on_truncation=True, sock=await channel.socket(), backend=self.backend,
+                query,
+                self.first[0],
+                timeout=self.attempt,
+                port=self.first[1],
+                ignore_unexpected=True,
+                raise_on_truncation=True,
+                sock=await channel.socket(),
+                backend=self.backend,
             )
         except asyncio.CancelledError:
             raise
@@ -475,7 +482,9 @@ class Querier:
             return outcome
         lifetime = self.timeout - (time.monotonic() - started)
         if lifetime <= 0.05 and self.first is not None:
-            return Outcome(KIND_TIMEOUT, message=f"no answer within {self.timeout:g}s from {self.first[0]}#{self.first[1]}")
+            return Outcome(
+                KIND_TIMEOUT, message=f"no answer within {self.timeout:g}s from {self.first[0]}#{self.first[1]}"
+            )
         try:
             answer = await self.resolver.resolve(qname, rdtype, search=False, lifetime=lifetime, backend=self.backend)
         except asyncio.CancelledError:
@@ -485,14 +494,14 @@ class Querier:
         return Outcome(KIND_ANSWER, records_of(answer, rdtype))
 
 
-def records_of(rdatas: t.Iterable[t.Any], rdtype: int) -> t.Tuple[str, ...]:
+def records_of(rdatas: t.Iterable[t.Any], rdtype: int) -> tuple[str, ...]:
     if rdtype == dns.rdatatype.TXT:
         return tuple(b"".join(rdata.strings).decode("utf-8", "replace") for rdata in rdatas)
     return tuple(rdata.address for rdata in rdatas)
 
 
 async def run_lookups(
-    lookups: t.List[Lookup],
+    lookups: list[Lookup],
     querier: Querier,
     concurrency: int,
     deadline: float,
@@ -532,7 +541,7 @@ async def run_lookups(
             lookup.a = Outcome(KIND_DEADLINE, message=message)
 
 
-def build_lookups(targets: t.List[Target], specs: t.List[ListSpec], health_check: bool) -> t.List[Lookup]:
+def build_lookups(targets: list[Target], specs: list[ListSpec], health_check: bool) -> list[Lookup]:
     lookups = []
     for target in targets:
         for spec in specs:
@@ -550,24 +559,26 @@ def build_lookups(targets: t.List[Target], specs: t.List[ListSpec], health_check
     return lookups
 
 
-def report(lookups: t.List[Lookup], specs: t.List[ListSpec], health_check: bool) -> t.Tuple[t.List[dict], t.Dict[str, dict]]:
+def report(lookups: list[Lookup], specs: list[ListSpec], health_check: bool) -> tuple[list[dict], dict[str, dict]]:
     results = []
     for lookup in lookups:
         if lookup.probe:
             continue
         verdict = classify(lookup.a, lookup.spec)
-        results.append({
-            "address": lookup.target.text.strip(),
-            "list": lookup.spec.name,
-            "zone": lookup.spec.zone,
-            "query": lookup.qname,
-            "status": verdict.status,
-            "codes": list(verdict.codes),
-            "reason": txt_reason(lookup.txt) if verdict.status == LISTED else None,
-            "error": verdict.error,
-        })
+        results.append(
+            {
+                "address": lookup.target.text.strip(),
+                "list": lookup.spec.name,
+                "zone": lookup.spec.zone,
+                "query": lookup.qname,
+                "status": verdict.status,
+                "codes": list(verdict.codes),
+                "reason": txt_reason(lookup.txt) if verdict.status == LISTED else None,
+                "error": verdict.error,
+            }
+        )
 
-    lists: t.Dict[str, dict] = {}
+    lists: dict[str, dict] = {}
     for spec in specs:
         if spec.zone not in lists:
             lists[spec.zone] = {
@@ -579,11 +590,12 @@ def report(lookups: t.List[Lookup], specs: t.List[ListSpec], health_check: bool)
             }
         lists[spec.zone]["names"].append(spec.name)
     if health_check:
-        probes: t.Dict[str, t.Dict[str, t.Any]] = {}
+        probes: dict[str, dict[str, t.Any]] = {}
         for lookup in lookups:
             if lookup.probe:
                 probes.setdefault(lookup.spec.zone, {})[lookup.target.value] = (
-                    lookup.spec, classify(lookup.a, lookup.spec, apply_filter=False)
+                    lookup.spec,
+                    classify(lookup.a, lookup.spec, apply_filter=False),
                 )
         for zone, by_probe in probes.items():
             spec = next(iter(by_probe.values()))[0]
@@ -630,7 +642,7 @@ def main() -> None:
         if not params["lists"]:
             raise DnsblError("option lists is empty: give at least one DNSBL zone")
         specs = dedupe((parse_list_spec(value) for value in params["lists"]), key=lambda spec: (spec.name, spec.type))
-        types: t.Dict[str, str] = {}
+        types: dict[str, str] = {}
         for spec in specs:
             if types.setdefault(spec.zone, spec.type) != spec.type:
                 raise DnsblError(f"list {spec.zone!r} is given both as an ip and as a domain list")

@@ -22,7 +22,11 @@ SCHEME = re.compile(r"^\{([A-Za-z0-9._-]+)\}")
 # the other fast or unsalted digests fall to a dictionary in minutes.
 HASH_SCHEMES = ("SHA512-CRYPT", "SHA256-CRYPT", "BLF-CRYPT", "ARGON2I", "ARGON2ID")
 VARIABLES = ("smarthost_relayhosts", "smarthost_fallback_relays", "smarthost_sender_relayhosts")
-KINDS = {"smarthost_relayhosts": "relay", "smarthost_fallback_relays": "fallback", "smarthost_sender_relayhosts": "sender"}
+KINDS = {
+    "smarthost_relayhosts": "relay",
+    "smarthost_fallback_relays": "fallback",
+    "smarthost_sender_relayhosts": "sender",
+}
 
 
 def _text(value) -> str:
@@ -41,7 +45,7 @@ def smarthost_relays(relayhosts, fallback_relays=None, sender_relayhosts=None) -
     or sender) and `nexthop` as Postfix writes it: [host]:port, or host:port
     with MX lookups."""
     relays = []
-    for variable, items in zip(VARIABLES, (relayhosts, fallback_relays, sender_relayhosts)):
+    for variable, items in zip(VARIABLES, (relayhosts, fallback_relays, sender_relayhosts), strict=False):
         if items is None:
             continue
         if not isinstance(items, (list, tuple)):
@@ -52,15 +56,17 @@ def smarthost_relays(relayhosts, fallback_relays=None, sender_relayhosts=None) -
             host = _text(item.get("host"))
             port = _port(item.get("port") if item.get("port") is not None else 587)
             relay = dict(item)
-            relay.update({
-                "variable": variable,
-                "kind": KINDS[variable],
-                "host": host,
-                "port": port,
-                "username": _text(item.get("username")),
-                "password": _text(item.get("password")),
-                "nexthop": (host if item.get("mx") else f"[{host}]") + f":{port}",
-            })
+            relay.update(
+                {
+                    "variable": variable,
+                    "kind": KINDS[variable],
+                    "host": host,
+                    "port": port,
+                    "username": _text(item.get("username")),
+                    "password": _text(item.get("password")),
+                    "nexthop": (host if item.get("mx") else f"[{host}]") + f":{port}",
+                }
+            )
             relays.append(relay)
     return relays
 
@@ -83,8 +89,11 @@ def _relay_problem(relay: dict, tls_level: str) -> str:
     if relay["kind"] == "sender" and not SENDER.match(_text(relay.get("sender"))):
         return f"sender must be an address (user@example.org) or a domain (@example.org), got {_text(relay.get('sender'))!r}"
     if user and tls_level != "secure":
-        return ("the relay has credentials but smarthost_tls_level is " + repr(tls_level)
-                + ": a password is sent only to a relay whose certificate is verified; set smarthost_tls_level to secure")
+        return (
+            "the relay has credentials but smarthost_tls_level is "
+            + repr(tls_level)
+            + ": a password is sent only to a relay whose certificate is verified; set smarthost_tls_level to secure"
+        )
     return ""
 
 
@@ -101,13 +110,26 @@ def smarthost_relay_problems(relays, tls_level: str = "secure") -> list[dict]:
     for relay in relays:
         problem = _relay_problem(relay, tls_level)
         first = seen.setdefault(relay["nexthop"], relay)
-        if not problem and first is not relay and (first["username"], first["password"]) != (relay["username"], relay["password"]):
+        if (
+            not problem
+            and first is not relay
+            and (first["username"], first["password"]) != (relay["username"], relay["password"])
+        ):
             where = first["variable"] + (f" (sender {first.get('sender')})" if first["kind"] == "sender" else "")
-            problem = (f"{relay['nexthop']} is also a relay in {where} with other credentials; Postfix picks a relay's login"
-                       " by the server it connects to, so one server takes one login: give both the same credentials,"
-                       " or use a different host name or port")
-        checks.append({"variable": relay["variable"], "host": relay["host"], "port": relay["port"],
-                       "sender": _text(relay.get("sender")), "problem": problem})
+            problem = (
+                f"{relay['nexthop']} is also a relay in {where} with other credentials; Postfix picks a relay's login"
+                " by the server it connects to, so one server takes one login: give both the same credentials,"
+                " or use a different host name or port"
+            )
+        checks.append(
+            {
+                "variable": relay["variable"],
+                "host": relay["host"],
+                "port": relay["port"],
+                "sender": _text(relay.get("sender")),
+                "problem": problem,
+            }
+        )
     return checks
 
 
@@ -153,21 +175,30 @@ def smarthost_user_problems(users, domain: str = "") -> list[dict]:
             problem = "set password or password_hash, not both"
         elif re.search(r"[\r\n]", password):
             problem = "the password may not contain a line break"
-        elif SCHEME.match(password) and SCHEME.match(password).group(1).upper() in ("PLAIN", "CLEARTEXT", "PLAIN-TRUNC"):
-            problem = (f"password starts with {{{SCHEME.match(password).group(1)}}}, a Dovecot scheme that stores the"
-                       " password in clear: give the password itself in password (the role hashes it with SHA512-CRYPT)")
+        elif SCHEME.match(password) and SCHEME.match(password).group(1).upper() in (
+            "PLAIN",
+            "CLEARTEXT",
+            "PLAIN-TRUNC",
+        ):
+            problem = (
+                f"password starts with {{{SCHEME.match(password).group(1)}}}, a Dovecot scheme that stores the"
+                " password in clear: give the password itself in password (the role hashes it with SHA512-CRYPT)"
+            )
         elif re.search(r"[:\s]", password_hash):
             problem = "password_hash may not contain a colon or whitespace"
         elif password_hash and (not scheme or scheme.group(1).upper() not in HASH_SCHEMES):
             found = f"the {{{scheme.group(1)}}} scheme" if scheme else "no {SCHEME} prefix"
-            problem = (f"password_hash has {found}; it must be a salted hash of " + ", ".join(HASH_SCHEMES)
-                       + " (doveadm pw -s SHA512-CRYPT), or give the password in password and the role hashes it")
+            problem = (
+                f"password_hash has {found}; it must be a salted hash of "
+                + ", ".join(HASH_SCHEMES)
+                + " (doveadm pw -s SHA512-CRYPT), or give the password in password and the role hashes it"
+            )
         elif addresses is not None and not isinstance(addresses, (list, tuple)):
             problem = "addresses must be a list"
         elif addresses is not None and len(addresses) == 0:
             problem = "addresses is empty, so the user could send as nobody: leave it out for the default (name@domain)"
         elif addresses is not None and [a for a in addresses if not SENDER.match(_text(a))]:
-            bad = [a for a in addresses if not SENDER.match(_text(a))][0]
+            bad = next(a for a in addresses if not SENDER.match(_text(a)))
             problem = f"addresses: {_text(bad)!r} is not an address (user@example.org) or a domain (@example.org)"
         elif addresses is None and "@" not in name and not domain:
             problem = "no addresses given and no domain to make the default name@domain from"

@@ -14,7 +14,14 @@ import pytest
 import yaml
 
 TOP = pathlib.Path(__file__).resolve().parents[2]
-PAGES = sorted([TOP / "README.md", *(TOP / "docs").rglob("*.md"), *(TOP / "docs").rglob("*.rst"), *(TOP / "roles").glob("*/README.md")])
+PAGES = sorted(
+    [
+        TOP / "README.md",
+        *(TOP / "docs").rglob("*.md"),
+        *(TOP / "docs").rglob("*.rst"),
+        *(TOP / "roles").glob("*/README.md"),
+    ]
+)
 ROLES = sorted(p.name for p in (TOP / "roles").iterdir() if (p / "defaults" / "main.yml").exists())
 MODULES = sorted(p.stem for p in (TOP / "plugins" / "modules").glob("*.py"))
 LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -45,8 +52,12 @@ def test_role_variables_are_documented(role):
     page = TOP / "docs" / "roles" / f"{role}.md"
     assert page.exists(), f"docs/roles/{role}.md is missing"
     text = page.read_text(encoding="utf-8")
-    assert not sorted(set(defaults) - set(options)), f"{role}: defaults without argument_specs: {sorted(set(defaults) - set(options))}"
-    assert not sorted(set(options) - set(defaults)), f"{role}: argument_specs without defaults: {sorted(set(options) - set(defaults))}"
+    assert not sorted(set(defaults) - set(options)), (
+        f"{role}: defaults without argument_specs: {sorted(set(defaults) - set(options))}"
+    )
+    assert not sorted(set(options) - set(defaults)), (
+        f"{role}: argument_specs without defaults: {sorted(set(options) - set(defaults))}"
+    )
     undocumented = [name for name in defaults if f"`{name}`" not in text]
     assert not undocumented, f"docs/roles/{role}.md does not document {undocumented}"
 
@@ -72,4 +83,6 @@ def test_module_options_are_documented(module):
 def test_module_page_links_its_reference(module):
     """The reference itself is rendered and kept current by tests/docs/build."""
     text = (TOP / "docs" / "modules" / f"{module}.md").read_text(encoding="utf-8")
-    assert f"](reference/{module}_module.rst)" in text, f"docs/modules/{module}.md does not link to reference/{module}_module.rst"
+    assert f"](reference/{module}_module.rst)" in text, (
+        f"docs/modules/{module}.md does not link to reference/{module}_module.rst"
+    )

@@ -29,4 +29,5 @@ except ImportError:  # ansible-core 2.17 and 2.18
         with mock.patch.object(basic, "_ANSIBLE_ARGS", data):
             yield
 
+
 __all__ = ["patch_module_args"]

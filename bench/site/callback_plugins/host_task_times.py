@@ -51,14 +51,19 @@ class CallbackModule(CallbackBase):
         start = self._started.pop((host, task._uuid), None)
         if start is None:
             return
-        self._out.write(json.dumps({
-            "play": self._play,
-            "host": host,
-            "task": task.get_name(),
-            "action": task.action,
-            "status": status,
-            "seconds": time.monotonic() - start,
-        }) + "\n")
+        self._out.write(
+            json.dumps(
+                {
+                    "play": self._play,
+                    "host": host,
+                    "task": task.get_name(),
+                    "action": task.action,
+                    "status": status,
+                    "seconds": time.monotonic() - start,
+                }
+            )
+            + "\n"
+        )
         self._out.flush()
 
     def v2_runner_on_ok(self, result):

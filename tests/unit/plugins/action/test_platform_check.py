@@ -23,28 +23,36 @@ def facts(distribution, version, major, release):
     }
 
 
-@pytest.mark.parametrize("host", [
-    facts("Debian", "12.8", "12", "bookworm"),
-    facts("Debian", "13.2", "13", "trixie"),
-    facts("Debian", "13", "13", "trixie"),
-    # raw setup output, before Ansible strips the prefix
-    {"ansible_distribution": "Debian", "ansible_distribution_major_version": "12"},
-])
+@pytest.mark.parametrize(
+    "host",
+    [
+        facts("Debian", "12.8", "12", "bookworm"),
+        facts("Debian", "13.2", "13", "trixie"),
+        facts("Debian", "13", "13", "trixie"),
+        # raw setup output, before Ansible strips the prefix
+        {"ansible_distribution": "Debian", "ansible_distribution_major_version": "12"},
+    ],
+)
 def test_supported_releases_pass(host):
     assert platform_problem(host) is None
 
 
-@pytest.mark.parametrize("host, message", [
-    (facts("Debian", "11.11", "11", "bullseye"),
-     "it runs Debian 11.11 (bullseye); the collection supports Debian 12 or 13"),
-    (facts("Debian", "14", "14", "forky"), "it runs Debian 14 (forky)"),
-    (facts("Debian", "forky/sid", "forky/sid", "NA"), "it runs Debian forky/sid;"),
-    (facts("Ubuntu", "24.04", "24", "noble"), "it runs Ubuntu 24.04 (noble);"),
-    (facts("RedHat", "9.4", "9", "Plow"), "it runs RedHat 9.4 (Plow);"),
-    # Debian's major version with another distribution's name is not Debian
-    (facts("Devuan", "5.0", "12", "daedalus"), "it runs Devuan 5.0 (daedalus);"),
-    ({}, "it runs an unknown system;"),
-])
+@pytest.mark.parametrize(
+    "host, message",
+    [
+        (
+            facts("Debian", "11.11", "11", "bullseye"),
+            "it runs Debian 11.11 (bullseye); the collection supports Debian 12 or 13",
+        ),
+        (facts("Debian", "14", "14", "forky"), "it runs Debian 14 (forky)"),
+        (facts("Debian", "forky/sid", "forky/sid", "NA"), "it runs Debian forky/sid;"),
+        (facts("Ubuntu", "24.04", "24", "noble"), "it runs Ubuntu 24.04 (noble);"),
+        (facts("RedHat", "9.4", "9", "Plow"), "it runs RedHat 9.4 (Plow);"),
+        # Debian's major version with another distribution's name is not Debian
+        (facts("Devuan", "5.0", "12", "daedalus"), "it runs Devuan 5.0 (daedalus);"),
+        ({}, "it runs an unknown system;"),
+    ],
+)
 def test_other_hosts_are_named(host, message):
     problem = platform_problem(host)
     assert problem is not None and message in problem
@@ -73,14 +81,18 @@ def action(chain=(), role_name="mailops.postfix.platform"):
     task.args = {}
     task._role = role(role_name) if role_name else None
     task.get_dep_chain.return_value = [role(name) for name in chain] or None
-    plugin = platform_check.ActionModule(task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None, shared_loader_obj=None)
+    plugin = platform_check.ActionModule(
+        task, mock.MagicMock(), mock.MagicMock(), loader=None, templar=None, shared_loader_obj=None
+    )
     return plugin
 
 
 def test_action_uses_gathered_facts_without_running_setup():
     plugin = action()
     with mock.patch.object(plugin, "_execute_module") as execute:
-        result = plugin.run(task_vars={"inventory_hostname": "mx1", "ansible_facts": facts("Debian", "12.8", "12", "bookworm")})
+        result = plugin.run(
+            task_vars={"inventory_hostname": "mx1", "ansible_facts": facts("Debian", "12.8", "12", "bookworm")}
+        )
     execute.assert_not_called()
     assert not result.get("failed") and result["changed"] is False
     assert result["msg"] == "mx1 runs Debian 12.8 (bookworm)"
@@ -89,15 +101,20 @@ def test_action_uses_gathered_facts_without_running_setup():
 
 def test_action_gathers_the_minimal_subset_when_facts_are_missing_and_fails():
     plugin = action(chain=["mailops.postfix.postfix"])
-    raw = {"ansible_distribution": "Debian", "ansible_distribution_version": "11.11",
-           "ansible_distribution_major_version": "11", "ansible_distribution_release": "bullseye"}
+    raw = {
+        "ansible_distribution": "Debian",
+        "ansible_distribution_version": "11.11",
+        "ansible_distribution_major_version": "11",
+        "ansible_distribution_release": "bullseye",
+    }
     with mock.patch.object(plugin, "_execute_module", return_value={"ansible_facts": raw}) as execute:
         result = plugin.run(task_vars={"inventory_hostname": "old1", "ansible_facts": {}})
     assert execute.call_args.kwargs["module_args"] == {"gather_subset": ["!all"]}
     assert result["failed"] is True
     assert result["msg"] == (
         "role mailops.postfix.postfix stops on old1: it runs Debian 11.11 (bullseye); "
-        "the collection supports Debian 12 or 13. Nothing was changed on the host.")
+        "the collection supports Debian 12 or 13. Nothing was changed on the host."
+    )
     assert result["ansible_facts"] == raw
     assert result["platform"]["distribution_release"] == "bullseye"
 
@@ -109,14 +126,21 @@ def test_action_reports_a_failed_setup():
     assert result["failed"] and result["msg"] == "could not read the host's distribution facts: boom"
 
 
-@pytest.mark.parametrize("chain, role_name, who", [
-    # amavis applied: amavis -> platform, the first of the chain is named
-    (["mailops.postfix.amavis", "mailops.postfix.postfix"], "mailops.postfix.platform", "role mailops.postfix.amavis"),
-    # the platform role applied alone
-    ([], "mailops.postfix.platform", "role mailops.postfix.platform"),
-    # the module as a task of a play
-    ([], None, "this task"),
-])
+@pytest.mark.parametrize(
+    "chain, role_name, who",
+    [
+        # amavis applied: amavis -> platform, the first of the chain is named
+        (
+            ["mailops.postfix.amavis", "mailops.postfix.postfix"],
+            "mailops.postfix.platform",
+            "role mailops.postfix.amavis",
+        ),
+        # the platform role applied alone
+        ([], "mailops.postfix.platform", "role mailops.postfix.platform"),
+        # the module as a task of a play
+        ([], None, "this task"),
+    ],
+)
 def test_the_message_names_the_role_the_play_applied(chain, role_name, who):
     plugin = action(chain=chain, role_name=role_name)
     result = plugin.run(task_vars={"inventory_hostname": "h", "ansible_facts": facts("Ubuntu", "24.04", "24", "noble")})

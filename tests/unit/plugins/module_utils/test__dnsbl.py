@@ -87,14 +87,17 @@ def test_query_name_too_long_names_the_address():
 # --- targets ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value, kind, normal", [
-    ("192.0.2.1", "ip4", "192.0.2.1"),
-    (" 192.0.2.1 ", "ip4", "192.0.2.1"),
-    ("2001:DB8::1", "ip6", "2001:db8::1"),
-    ("::ffff:192.0.2.1", "ip6", "::ffff:c000:201"),
-    ("Example.ORG", "domain", "example.org"),
-    ("test", "domain", "test"),
-])
+@pytest.mark.parametrize(
+    "value, kind, normal",
+    [
+        ("192.0.2.1", "ip4", "192.0.2.1"),
+        (" 192.0.2.1 ", "ip4", "192.0.2.1"),
+        ("2001:DB8::1", "ip6", "2001:db8::1"),
+        ("::ffff:192.0.2.1", "ip6", "::ffff:c000:201"),
+        ("Example.ORG", "domain", "example.org"),
+        ("test", "domain", "test"),
+    ],
+)
 def test_parse_target(value, kind, normal):
     target = parse_target(value)
     assert (target.kind, target.value) == (kind, normal)
@@ -119,29 +122,43 @@ def test_parse_target_invalid_names_the_value(value):
 # --- reply code patterns ----------------------------------------------------
 
 
-@pytest.mark.parametrize("pattern, code, expected", [
-    ("127.0.0.2", "127.0.0.2", True),
-    ("127.0.0.2", "127.0.0.3", False),
-    ("127.0.0.[2..11]", "127.0.0.2", True),
-    ("127.0.0.[2..11]", "127.0.0.11", True),
-    ("127.0.0.[2..11]", "127.0.0.12", False),
-    ("127.0.0.[2..11]", "127.0.0.1", False),
-    ("127.0.0.[2;4;10..11]", "127.0.0.4", True),
-    ("127.0.0.[2;4;10..11]", "127.0.0.3", False),
-    ("127.0.[0..255].[1..3]", "127.0.15.3", True),
-    ("127.0.[0..255].[1..3]", "127.0.15.0", False),
-    ("127.255.255.0/24", "127.255.255.254", True),
-    ("127.255.255.0/24", "127.0.0.2", False),
-    ("127.0.0.2", "not-an-address", False),
-])
+@pytest.mark.parametrize(
+    "pattern, code, expected",
+    [
+        ("127.0.0.2", "127.0.0.2", True),
+        ("127.0.0.2", "127.0.0.3", False),
+        ("127.0.0.[2..11]", "127.0.0.2", True),
+        ("127.0.0.[2..11]", "127.0.0.11", True),
+        ("127.0.0.[2..11]", "127.0.0.12", False),
+        ("127.0.0.[2..11]", "127.0.0.1", False),
+        ("127.0.0.[2;4;10..11]", "127.0.0.4", True),
+        ("127.0.0.[2;4;10..11]", "127.0.0.3", False),
+        ("127.0.[0..255].[1..3]", "127.0.15.3", True),
+        ("127.0.[0..255].[1..3]", "127.0.15.0", False),
+        ("127.255.255.0/24", "127.255.255.254", True),
+        ("127.255.255.0/24", "127.0.0.2", False),
+        ("127.0.0.2", "not-an-address", False),
+    ],
+)
 def test_code_pattern_matches(pattern, code, expected):
     assert parse_code_pattern(pattern).matches(code) is expected
 
 
-@pytest.mark.parametrize("pattern", [
-    "", "127.0.0", "127.0.0.256", "127.0.0.[2..]", "127.0.0.[11..2]", "127.0.0.[]", "127.0.0.x",
-    "127.0.0.0/33", "127.0.0.[2;;3]", "127.0.0.2.1",
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "",
+        "127.0.0",
+        "127.0.0.256",
+        "127.0.0.[2..]",
+        "127.0.0.[11..2]",
+        "127.0.0.[]",
+        "127.0.0.x",
+        "127.0.0.0/33",
+        "127.0.0.[2;;3]",
+        "127.0.0.2.1",
+    ],
+)
 def test_code_pattern_invalid_names_the_pattern(pattern):
     with pytest.raises(DnsblError) as info:
         parse_code_pattern(pattern)
@@ -181,12 +198,17 @@ def test_list_spec_postscreen_weight_is_accepted():
 
 
 def test_list_spec_dict():
-    spec = parse_list_spec({"zone": "dbl.example", "type": "domain", "listed_codes": ["127.0.1.[2..99]"],
-                            "error_codes": "127.0.1.255"})
+    spec = parse_list_spec(
+        {"zone": "dbl.example", "type": "domain", "listed_codes": ["127.0.1.[2..99]"], "error_codes": "127.0.1.255"}
+    )
     assert spec.type == "domain"
     assert spec.to_dict() == {
-        "name": "dbl.example=127.0.1.[2..99]", "zone": "dbl.example", "type": "domain",
-        "listed_codes": ["127.0.1.[2..99]"], "error_codes": ["127.0.1.255"], "weight": None,
+        "name": "dbl.example=127.0.1.[2..99]",
+        "zone": "dbl.example",
+        "type": "domain",
+        "listed_codes": ["127.0.1.[2..99]"],
+        "error_codes": ["127.0.1.255"],
+        "weight": None,
     }
 
 
@@ -194,20 +216,23 @@ def test_list_spec_empty_error_codes_disables_them():
     assert parse_list_spec({"zone": "bl.example", "error_codes": []}).error_codes == ()
 
 
-@pytest.mark.parametrize("value, message", [
-    ("", "empty zone name"),
-    ("  ", "empty zone name"),
-    ("=127.0.0.2", "empty zone name"),
-    ({"type": "ip"}, "empty zone name"),
-    ({"zone": ""}, "empty zone name"),
-    ("bl..example", "'bl..example'"),
-    ("bl.example=", "empty reply filter"),
-    ("bl.example=127.0.0.[2..x]", "'127.0.0.[2..x]'"),
-    ({"zone": "bl.example", "type": "url"}, "invalid type 'url'"),
-    ({"zone": "bl.example", "codes": "127.0.0.2"}, "unknown key"),
-    ({"zone": "bl.example=127.0.0.2", "listed_codes": "127.0.0.3"}, "not both"),
-    (42, "expected a zone name"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("", "empty zone name"),
+        ("  ", "empty zone name"),
+        ("=127.0.0.2", "empty zone name"),
+        ({"type": "ip"}, "empty zone name"),
+        ({"zone": ""}, "empty zone name"),
+        ("bl..example", "'bl..example'"),
+        ("bl.example=", "empty reply filter"),
+        ("bl.example=127.0.0.[2..x]", "'127.0.0.[2..x]'"),
+        ({"zone": "bl.example", "type": "url"}, "invalid type 'url'"),
+        ({"zone": "bl.example", "codes": "127.0.0.2"}, "unknown key"),
+        ({"zone": "bl.example=127.0.0.2", "listed_codes": "127.0.0.3"}, "not both"),
+        (42, "expected a zone name"),
+    ],
+)
 def test_list_spec_invalid(value, message):
     with pytest.raises(DnsblError, match=None) as info:
         parse_list_spec(value)
@@ -217,18 +242,23 @@ def test_list_spec_invalid(value, message):
 # --- nameserver -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("127.0.0.1", ("127.0.0.1", 53)),
-    ("127.0.0.1:5353", ("127.0.0.1", 5353)),
-    ("::1", ("::1", 53)),
-    ("[::1]:5353", ("::1", 5353)),
-    ("[2001:db8::53]", ("2001:db8::53", 53)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("127.0.0.1", ("127.0.0.1", 53)),
+        ("127.0.0.1:5353", ("127.0.0.1", 5353)),
+        ("::1", ("::1", 53)),
+        ("[::1]:5353", ("::1", 5353)),
+        ("[2001:db8::53]", ("2001:db8::53", 53)),
+    ],
+)
 def test_parse_nameserver(value, expected):
     assert parse_nameserver(value) == expected
 
 
-@pytest.mark.parametrize("value", ["", "ns1.example", "127.0.0.1:0", "127.0.0.1:70000", "127.0.0.1:x", "[::1", "[::1]5353"])
+@pytest.mark.parametrize(
+    "value", ["", "ns1.example", "127.0.0.1:0", "127.0.0.1:70000", "127.0.0.1:x", "[::1", "[::1]5353"]
+)
 def test_parse_nameserver_invalid(value):
     with pytest.raises(DnsblError) as info:
         parse_nameserver(value)
@@ -266,13 +296,16 @@ def test_classify_filter_not_applied_when_asked():
     assert classify(answer("127.0.0.10"), FILTERED, apply_filter=False).status == LISTED
 
 
-@pytest.mark.parametrize("code, meaning", [
-    ("127.255.255.252", "typing error"),
-    ("127.255.255.254", "public or open resolver"),
-    ("127.255.255.255", "excessive number of queries"),
-    ("127.255.255.1", "matching 127.255.255.0/24"),
-    ("127.0.0.1", "never a listing"),
-])
+@pytest.mark.parametrize(
+    "code, meaning",
+    [
+        ("127.255.255.252", "typing error"),
+        ("127.255.255.254", "public or open resolver"),
+        ("127.255.255.255", "excessive number of queries"),
+        ("127.255.255.1", "matching 127.255.255.0/24"),
+        ("127.0.0.1", "never a listing"),
+    ],
+)
 def test_classify_error_codes(code, meaning):
     verdict = classify(answer(code), PLAIN)
     assert verdict.status == ERROR
@@ -301,14 +334,17 @@ def test_classify_non_loopback_is_error_even_if_filter_matches():
     assert classify(answer("192.0.2.80"), spec).status == ERROR
 
 
-@pytest.mark.parametrize("kind, text", [
-    (KIND_TIMEOUT, "timeout"),
-    (KIND_SERVFAIL, "SERVFAIL"),
-    (KIND_REFUSED, "REFUSED"),
-    (KIND_NO_NAMESERVERS, "no nameserver"),
-    (KIND_DEADLINE, "deadline"),
-    (KIND_ERROR, "DNS error"),
-])
+@pytest.mark.parametrize(
+    "kind, text",
+    [
+        (KIND_TIMEOUT, "timeout"),
+        (KIND_SERVFAIL, "SERVFAIL"),
+        (KIND_REFUSED, "REFUSED"),
+        (KIND_NO_NAMESERVERS, "no nameserver"),
+        (KIND_DEADLINE, "deadline"),
+        (KIND_ERROR, "DNS error"),
+    ],
+)
 def test_classify_failures_are_errors_never_not_listed(kind, text):
     verdict = classify(Outcome(kind, message="details"), PLAIN)
     assert verdict.status == ERROR
@@ -377,8 +413,15 @@ def test_health_parked_domain_fails():
 
 
 def result(address, zone, status, codes=()):
-    return {"address": address, "list": zone, "zone": zone, "status": status, "codes": list(codes),
-            "reason": None, "error": None}
+    return {
+        "address": address,
+        "list": zone,
+        "zone": zone,
+        "status": status,
+        "codes": list(codes),
+        "reason": None,
+        "error": None,
+    }
 
 
 def test_apply_health_turns_unhealthy_results_into_errors():
@@ -398,6 +441,15 @@ def test_summarize_and_listed_message():
     ]
     lists = {"a.test": {"healthy": True}, "b.test": {"healthy": False}, "c.test": {"healthy": None}}
     summary = summarize(results, lists, 2, 0.12345)
-    assert summary == {"addresses": 2, "lists": 3, "lookups": 4, "listed": 2, "not_listed": 1, "errors": 1,
-                       "healthy": 1, "unhealthy": 1, "elapsed": 0.123}
+    assert summary == {
+        "addresses": 2,
+        "lists": 3,
+        "lookups": 4,
+        "listed": 2,
+        "not_listed": 1,
+        "errors": 1,
+        "healthy": 1,
+        "unhealthy": 1,
+        "elapsed": 0.123,
+    }
     assert listed_message(results) == "listed on DNSBL: 192.0.2.99 on a.test (127.0.0.2), b.test (127.0.0.3)"

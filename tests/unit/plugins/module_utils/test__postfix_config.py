@@ -41,7 +41,7 @@ def test_defaults_are_overridden_and_booleans_rendered():
 
 
 def test_conflicting_fragments_name_both():
-    with pytest.raises(ConfigError, match="fragments a and b both set main.cf parameter relayhost"):
+    with pytest.raises(ConfigError, match=r"fragments a and b both set main.cf parameter relayhost"):
         merged(BASE, {"name": "a", "main": {"relayhost": "[x]"}}, {"name": "b", "main": {"relayhost": "[y]"}})
 
 
@@ -51,7 +51,9 @@ def test_same_value_from_two_fragments_is_fine():
 
 
 def test_override_wins():
-    result = merged(BASE, {"name": "a", "main": {"relayhost": "[x]"}}, {"name": "user", "override": {"relayhost": "[z]"}})
+    result = merged(
+        BASE, {"name": "a", "main": {"relayhost": "[x]"}}, {"name": "user", "override": {"relayhost": "[z]"}}
+    )
     assert result["main"]["relayhost"] == "[z]"
 
 
@@ -59,7 +61,10 @@ def test_lists_are_ordered_across_fragments_and_absent_removes():
     entry = {"name": "grey", "order": 600, "value": "check_policy_service inet:127.0.0.1:10023"}
     grey = {"name": "greylisting", "lists": {"smtpd_relay_restrictions": [entry]}, "acknowledge": [entry["value"]]}
     result = merged(BASE, grey)
-    assert result["main"]["smtpd_relay_restrictions"] == "permit_mynetworks, check_policy_service inet:127.0.0.1:10023, reject_unauth_destination"
+    assert (
+        result["main"]["smtpd_relay_restrictions"]
+        == "permit_mynetworks, check_policy_service inet:127.0.0.1:10023, reject_unauth_destination"
+    )
     gone = {"name": "zz", "lists": {"smtpd_relay_restrictions": [{"name": "grey", "state": "absent"}]}}
     result = merged(BASE, grey, gone)
     assert "check_policy_service" not in result["main"]["smtpd_relay_restrictions"]
@@ -78,7 +83,9 @@ def test_open_relay_is_refused(relay):
 
 
 def test_empty_relay_restrictions_fall_back_to_recipient_restrictions():
-    check_relay_safety({"smtpd_relay_restrictions": "", "smtpd_recipient_restrictions": "permit_mynetworks, reject_unauth_destination"})
+    check_relay_safety(
+        {"smtpd_relay_restrictions": "", "smtpd_recipient_restrictions": "permit_mynetworks, reject_unauth_destination"}
+    )
     with pytest.raises(ConfigError, match="smtpd_recipient_restrictions"):
         check_relay_safety({"smtpd_relay_restrictions": "", "smtpd_recipient_restrictions": "permit_mynetworks"})
 
@@ -90,32 +97,65 @@ def test_other_open_relays_are_refused(params):
 
 
 def test_master_services_replace_and_remove():
-    sub = {"name": "sub", "master": [{"service": "submission", "type": "inet", "private": "n", "command": "smtpd",
-                                      "options": {"syslog_name": "postfix/submission"}}]}
+    sub = {
+        "name": "sub",
+        "master": [
+            {
+                "service": "submission",
+                "type": "inet",
+                "private": "n",
+                "command": "smtpd",
+                "options": {"syslog_name": "postfix/submission"},
+            }
+        ],
+    }
     result = merged(BASE, sub)
     text = render_master_cf(result["master"], "/etc/postfix/mailops.d")
-    assert "submission inet  n       -       -       -       -       smtpd\n  -o syslog_name=postfix/submission\n" in text
+    assert (
+        "submission inet  n       -       -       -       -       smtpd\n  -o syslog_name=postfix/submission\n" in text
+    )
     result = merged(BASE, sub, {"name": "zz", "master": [{"service": "submission", "type": "inet", "state": "absent"}]})
     assert [s["service"] for s in result["master"]] == ["smtp"]
 
 
-@pytest.mark.parametrize("fragment, message", [
-    ({"name": "x", "main": {"bad name": 1}}, "invalid main.cf parameter name"),
-    ({"name": "x", "main": {"a": "b\nc"}}, "line break"),
-    ({"name": "x", "main": {"a": "b\rc"}}, "line break"),
-    ({"name": "x", "lists": {"l": [{"name": "n", "value": "v\nw"}]}}, "lists.l entry n has a line break"),
-    ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c\nd"}]}, "command has a line break"),
-    ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c", "maxproc": "1\n"}]}, "column maxproc has a line break"),
-    ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c", "args": ["a\rb"]}]}, "argument has a line break"),
-    ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c", "options": {"a": "b\nsmtpd_relay_restrictions=permit"}}]},
-     "options parameter a has a line break"),
-    ({"name": "x", "acknowledge": [{"service": "smtp"}]}, "give the exact entry"),
-    ({"name": "x", "lists": {"l": [{"value": "v"}]}}, "needs a name"),
-    ({"name": "x", "master": [{"service": "s", "type": "tcp", "command": "c"}]}, "type must be one of"),
-    ({"name": "x", "master": [{"service": "s", "type": "unix"}]}, "has no command"),
-    ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c", "options": {"a": "b c"}}]}, "space"),
-    ({"name": "x", "bogus": 1}, "unknown keys bogus"),
-])
+@pytest.mark.parametrize(
+    "fragment, message",
+    [
+        ({"name": "x", "main": {"bad name": 1}}, "invalid main.cf parameter name"),
+        ({"name": "x", "main": {"a": "b\nc"}}, "line break"),
+        ({"name": "x", "main": {"a": "b\rc"}}, "line break"),
+        ({"name": "x", "lists": {"l": [{"name": "n", "value": "v\nw"}]}}, "lists.l entry n has a line break"),
+        ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c\nd"}]}, "command has a line break"),
+        (
+            {"name": "x", "master": [{"service": "s", "type": "unix", "command": "c", "maxproc": "1\n"}]},
+            "column maxproc has a line break",
+        ),
+        (
+            {"name": "x", "master": [{"service": "s", "type": "unix", "command": "c", "args": ["a\rb"]}]},
+            "argument has a line break",
+        ),
+        (
+            {
+                "name": "x",
+                "master": [
+                    {
+                        "service": "s",
+                        "type": "unix",
+                        "command": "c",
+                        "options": {"a": "b\nsmtpd_relay_restrictions=permit"},
+                    }
+                ],
+            },
+            "options parameter a has a line break",
+        ),
+        ({"name": "x", "acknowledge": [{"service": "smtp"}]}, "give the exact entry"),
+        ({"name": "x", "lists": {"l": [{"value": "v"}]}}, "needs a name"),
+        ({"name": "x", "master": [{"service": "s", "type": "tcp", "command": "c"}]}, "type must be one of"),
+        ({"name": "x", "master": [{"service": "s", "type": "unix"}]}, "has no command"),
+        ({"name": "x", "master": [{"service": "s", "type": "unix", "command": "c", "options": {"a": "b c"}}]}, "space"),
+        ({"name": "x", "bogus": 1}, "unknown keys bogus"),
+    ],
+)
 def test_bad_fragments_are_refused_with_a_reason(fragment, message):
     with pytest.raises(ConfigError, match=message):
         normalize_fragment(fragment, "x")
@@ -137,6 +177,7 @@ def test_restart_required_only_for_listed_parameters():
 def test_master_options_render_in_a_stable_order():
     def service(options):
         return {"name": "x", "master": [{"service": "s", "type": "unix", "command": "smtp", "options": options}]}
+
     one = render_master_cf(merged(BASE, service({"b": "2", "a": "1"}))["master"], "/d")
     two = render_master_cf(merged(BASE, service({"a": "1", "b": "2"}))["master"], "/d")
     assert one == two
@@ -144,4 +185,7 @@ def test_master_options_render_in_a_stable_order():
 
 
 def test_parameter_names_may_have_capitals():
-    assert merged(BASE, {"name": "tls", "main": {"smtp_tls_CAfile": "/etc/ssl/ca.pem"}})["main"]["smtp_tls_CAfile"] == "/etc/ssl/ca.pem"
+    assert (
+        merged(BASE, {"name": "tls", "main": {"smtp_tls_CAfile": "/etc/ssl/ca.pem"}})["main"]["smtp_tls_CAfile"]
+        == "/etc/ssl/ca.pem"
+    )

@@ -34,7 +34,14 @@ from ansible_collections.mailops.postfix.plugins.module_utils._queue import (
 NOW = 1_700_000_000
 
 
-def rec(queue_id="A1", queue="deferred", sender="alice@src.test", rcpts=(("bob@x.test", "connection timed out"),), age=0, size=1000):
+def rec(
+    queue_id="A1",
+    queue="deferred",
+    sender="alice@src.test",
+    rcpts=(("bob@x.test", "connection timed out"),),
+    age=0,
+    size=1000,
+):
     return {
         "queue_name": queue,
         "queue_id": queue_id,
@@ -85,7 +92,17 @@ def test_parse_duration_rejects(value):
 
 @pytest.mark.parametrize(
     "value, expected",
-    [(None, None), (0, 0), (512, 512), ("512", 512), ("10k", 10240), ("10K", 10240), ("5M", 5 * 1024 ** 2), ("1G", 1024 ** 3), ("2kb", 2048)],
+    [
+        (None, None),
+        (0, 0),
+        (512, 512),
+        ("512", 512),
+        ("10k", 10240),
+        ("10K", 10240),
+        ("5M", 5 * 1024**2),
+        ("1G", 1024**3),
+        ("2kb", 2048),
+    ],
 )
 def test_parse_size(value, expected):
     assert parse_size(value, "min_size") == expected
@@ -217,7 +234,13 @@ def test_parse_record():
 
 
 def test_matches_each_criterion():
-    r = rec(queue="hold", sender="alice@src.test", rcpts=(("bob@x.test", None), ("carol@y.test", "lost connection")), age=7200, size=5000)
+    r = rec(
+        queue="hold",
+        sender="alice@src.test",
+        rcpts=(("bob@x.test", None), ("carol@y.test", "lost connection")),
+        age=7200,
+        size=5000,
+    )
     assert matches(r, filters(), NOW)
     assert matches(r, filters(queue=["hold"]), NOW)
     assert not matches(r, filters(queue=["deferred", "active"]), NOW)
@@ -264,7 +287,16 @@ def test_message_without_recipients_and_odd_fields():
 
 @pytest.mark.parametrize(
     "age, label",
-    [(0, "5"), (299, "5"), (300, "10"), (599, "10"), (600, "20"), (1279 * 60, "1280"), (1280 * 60, "1280+"), (10 ** 7, "1280+")],
+    [
+        (0, "5"),
+        (299, "5"),
+        (300, "10"),
+        (599, "10"),
+        (600, "20"),
+        (1279 * 60, "1280"),
+        (1280 * 60, "1280+"),
+        (10**7, "1280+"),
+    ],
 )
 def test_age_label(age, label):
     assert age_label(age) == label
@@ -286,7 +318,12 @@ def test_summary_counts_like_qshape():
     assert out["by_domain"]["x.test"]["messages"] == 2  # once per message, not per recipient
     assert out["by_domain"]["x.test"]["recipients"] == 3
     assert out["by_domain"]["x.test"]["bytes"] == 150
-    assert out["by_domain"]["y.test"] == {"messages": 1, "recipients": 1, "bytes": 100, "ages": dict(out["by_domain"]["y.test"]["ages"])}
+    assert out["by_domain"]["y.test"] == {
+        "messages": 1,
+        "recipients": 1,
+        "bytes": 100,
+        "ages": dict(out["by_domain"]["y.test"]["ages"]),
+    }
     assert out["by_domain"]["y.test"]["ages"]["5"] == 1
     assert out["domains"] == 2
     assert list(out["by_domain"]) == ["x.test", "y.test"]
@@ -295,7 +332,7 @@ def test_summary_counts_like_qshape():
 def test_summary_limit_domains_keeps_largest():
     summary = Summary()
     for i in range(3):
-        summary.add(rec("A%d" % i, rcpts=(("a@big.test", None),)), NOW)
+        summary.add(rec(f"A{i}", rcpts=(("a@big.test", None),)), NOW)
     summary.add(rec("B", rcpts=(("a@small.test", None),)), NOW)
     out = summary.as_dict(limit_domains=1)
     assert list(out["by_domain"]) == ["big.test"]
@@ -337,7 +374,7 @@ def test_selection_targets_only_queues_the_action_applies_to():
 
 
 def test_selection_limit_and_duplicates_and_missing_ids():
-    records = [rec("A%d" % i) for i in range(5)] + [rec("A0", queue="active")]
+    records = [rec(f"A{i}") for i in range(5)] + [rec("A0", queue="active")]
     sel = stream(Selection(filters(ids=["A0", "A1", "A3", "GONE"]), "delete", NOW, limit_messages=2), records)
     assert sel.selected == 3
     assert sel.targets == ["A0", "A1", "A3"]
@@ -377,7 +414,10 @@ def test_parse_postsuper_output():
     )
     assert parse_postsuper_output(text) == (2, ["1A2B3C", "4D5E6F"])
     assert parse_postsuper_output("postsuper: Placed on hold: 1 message\n") == (1, [])
-    assert parse_postsuper_output("postsuper: ABC: released from hold\npostsuper: Released from hold: 1 message\n") == (1, ["ABC"])
+    assert parse_postsuper_output("postsuper: ABC: released from hold\npostsuper: Released from hold: 1 message\n") == (
+        1,
+        ["ABC"],
+    )
     assert parse_postsuper_output("postsuper: ABC: requeued\npostsuper: Requeued: 1 message\n") == (1, ["ABC"])
     assert parse_postsuper_output("postsuper: Deleted: 0 messages\n") == (0, [])
     assert parse_postsuper_output("postsuper: ABC: removed\n") == (None, ["ABC"])
@@ -386,7 +426,13 @@ def test_parse_postsuper_output():
 
 def test_counts_after():
     before = {"maildrop": 0, "incoming": 0, "active": 1, "deferred": 10, "hold": 5}
-    assert counts_after(before, "delete", {"deferred": 4, "hold": 5}) == {"maildrop": 0, "incoming": 0, "active": 1, "deferred": 6, "hold": 0}
+    assert counts_after(before, "delete", {"deferred": 4, "hold": 5}) == {
+        "maildrop": 0,
+        "incoming": 0,
+        "active": 1,
+        "deferred": 6,
+        "hold": 0,
+    }
     assert counts_after(before, "hold", {"deferred": 10, "active": 1})["hold"] == 16
     assert counts_after(before, "release", {"hold": 5})["deferred"] == 15
     assert counts_after(before, "requeue", {"hold": 2})["maildrop"] == 2
@@ -428,7 +474,7 @@ def test_line_source_kills_the_command_when_the_consumer_fails():
         with pytest.raises(RuntimeError, match="consumer failed"):
             with LineSource([sys.executable, "-c", code]) as source:
                 proc = source._proc
-                for dummy in source:
+                for _dummy in source:
                     raise RuntimeError("consumer failed")
     finally:
         signal.alarm(0)
@@ -447,7 +493,7 @@ def test_line_sink_big_batch_does_not_deadlock():
     code = "import sys\nn = 0\nfor line in sys.stdin:\n    n += 1\n    sys.stderr.write('postsuper: %s: removed\\n' % line.strip())\nprint(n)"
     sink = LineSink([sys.executable, "-c", code])
     for i in range(50000):
-        sink.write("ID%06d" % i)
+        sink.write(f"ID{i:06d}")
     rc, stdout, stderr = sink.close()
     assert rc == 0
     assert stdout.strip() == "50000"
@@ -458,7 +504,7 @@ def test_line_sink_big_batch_does_not_deadlock():
 def test_line_sink_survives_a_command_that_exits_early():
     sink = LineSink([sys.executable, "-c", "import sys; sys.stderr.write('fatal'); sys.exit(2)"])
     for i in range(100000):
-        sink.write("ID%06d" % i)
+        sink.write(f"ID{i:06d}")
     rc, _stdout, stderr = sink.close()
     assert rc == 2
     assert stderr == "fatal"

@@ -22,11 +22,10 @@ import time
 
 import pytest
 
+from ansible_collections.mailops.postfix.plugins.modules import queue as queue_module
 from ansible_collections.mailops.postfix.tests.unit.compat import patch_module_args
 
-from ansible_collections.mailops.postfix.plugins.modules import queue as queue_module
-
-FAKE = textwrap.dedent('''\
+FAKE = textwrap.dedent("""\
     #!{python}
     import json, os, sys
     prog = os.path.basename(sys.argv[0])
@@ -75,12 +74,14 @@ FAKE = textwrap.dedent('''\
     sys.stderr.write('postsuper: %s: %d message%s\\n' % (total_word, count, '' if count == 1 else 's'))
     with open(queue_file, 'w') as out:
         out.writelines(json.dumps(record) + '\\n' for record in records)
-''')
+""")
 
 NOW = int(time.time())
 
 
-def rec(queue_id, queue="deferred", sender="alice@src.test", rcpts=("bob@x.test",), age=60, size=1000, reason="timed out"):
+def rec(
+    queue_id, queue="deferred", sender="alice@src.test", rcpts=("bob@x.test",), age=60, size=1000, reason="timed out"
+):
     return {
         "queue_name": queue,
         "queue_id": queue_id,
@@ -88,7 +89,9 @@ def rec(queue_id, queue="deferred", sender="alice@src.test", rcpts=("bob@x.test"
         "message_size": size,
         "forced_expire": False,
         "sender": sender,
-        "recipients": [dict(address=a, **({"delay_reason": reason} if reason and queue == "deferred" else {})) for a in rcpts],
+        "recipients": [
+            dict(address=a, **({"delay_reason": reason} if reason and queue == "deferred" else {})) for a in rcpts
+        ],
     }
 
 
@@ -116,7 +119,7 @@ def fake(tmp_path, monkeypatch):
     log.write_text("")
     monkeypatch.setenv("FAKE_QUEUE", str(queue_file))
     monkeypatch.setenv("FAKE_LOG", str(log))
-    monkeypatch.setenv("PATH", "%s:%s" % (bindir, os.environ.get("PATH", "")))
+    monkeypatch.setenv("PATH", "{}:{}".format(bindir, os.environ.get("PATH", "")))
 
     class Fake:
         @staticmethod
@@ -225,7 +228,7 @@ def test_delete_without_selection_is_refused_before_reading(fake, capsys):
 @pytest.mark.parametrize("action", ["hold", "requeue"])
 def test_hold_and_requeue_without_selection_are_refused(fake, capsys, action):
     result = run(capsys, {"action": action})
-    assert result["failed"] and "action=%s needs a selection" % action in result["msg"]
+    assert result["failed"] and f"action={action} needs a selection" in result["msg"]
 
 
 def test_delete_all(fake, capsys):
@@ -254,7 +257,7 @@ def test_all_with_a_filter_is_refused(fake, capsys):
 def test_invalid_options_fail_before_reading(fake, capsys, args, option, detail):
     result = run(capsys, dict(args, action="delete"))
     assert result["failed"]
-    assert result["msg"].startswith("Invalid value for option %s: " % option)
+    assert result["msg"].startswith(f"Invalid value for option {option}: ")
     assert detail in result["msg"]
     assert fake.calls() == []
 

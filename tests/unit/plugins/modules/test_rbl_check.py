@@ -12,8 +12,6 @@ import socket
 import threading
 import time
 
-import pytest
-
 # dnspython is a requirement of the tests (tests/requirements.txt): a
 # missing one is an error, never a skip.
 import dns.flags
@@ -22,6 +20,7 @@ import dns.rcode
 import dns.rdatatype
 import dns.resolver
 import dns.rrset
+import pytest
 
 from ansible_collections.mailops.postfix.plugins.modules import rbl_check
 from ansible_collections.mailops.postfix.tests.unit.compat import patch_module_args
@@ -87,7 +86,7 @@ def answer(data: bytes, tcp: bool):
             response.flags |= dns.flags.TC
         elif question.rdtype == dns.rdatatype.TXT:
             text = TRUNCATED_TXT[name]
-            chunks = " ".join(f'"{text[i:i + 200]}"' for i in range(0, len(text), 200))
+            chunks = " ".join(f'"{text[i : i + 200]}"' for i in range(0, len(text), 200))
             response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "TXT", chunks))
     else:
         codes = lookup(name)
@@ -204,7 +203,9 @@ def test_listed_not_listed_and_errors(server, capsys):
     assert out["lists"]["dnsbl.test"]["healthy"] is None
 
 
-@pytest.mark.parametrize("zone, text", [(SERVFAIL_ZONE, "SERVFAIL"), (REFUSED_ZONE, "REFUSED"), (SILENT_ZONE, "timeout")])
+@pytest.mark.parametrize(
+    "zone, text", [(SERVFAIL_ZONE, "SERVFAIL"), (REFUSED_ZONE, "REFUSED"), (SILENT_ZONE, "timeout")]
+)
 def test_failures_are_errors(server, capsys, zone, text):
     started = time.monotonic()
     out = run_module(capsys, addresses=["192.0.2.1"], lists=[zone], nameserver=server, timeout=0.5)
@@ -226,8 +227,14 @@ def test_closed_port_is_an_error(capsys):
 
 def test_deadline_bounds_the_run(server, capsys):
     started = time.monotonic()
-    out = run_module(capsys, addresses=[f"192.0.2.{i}" for i in range(1, 21)], lists=[SILENT_ZONE],
-                     nameserver=server, timeout=30, deadline=0.5)
+    out = run_module(
+        capsys,
+        addresses=[f"192.0.2.{i}" for i in range(1, 21)],
+        lists=[SILENT_ZONE],
+        nameserver=server,
+        timeout=30,
+        deadline=0.5,
+    )
     assert time.monotonic() - started < 3
     assert {r["status"] for r in out["results"]} == {"error"}
     assert "deadline" in out["results"][0]["error"]
@@ -236,9 +243,17 @@ def test_deadline_bounds_the_run(server, capsys):
 def test_health_check(server, capsys):
     out = run_module(
         capsys,
-        lists=["dnsbl.test=127.0.0.[3..4]", "wild.test", "empty.test", "parked.test", SERVFAIL_ZONE,
-               {"zone": "dbl.test", "type": "domain"}],
-        health_check=True, nameserver=server, timeout=0.5,
+        lists=[
+            "dnsbl.test=127.0.0.[3..4]",
+            "wild.test",
+            "empty.test",
+            "parked.test",
+            SERVFAIL_ZONE,
+            {"zone": "dbl.test", "type": "domain"},
+        ],
+        health_check=True,
+        nameserver=server,
+        timeout=0.5,
     )
     assert out["rc"] == 0
     lists = out["lists"]
@@ -261,31 +276,36 @@ def test_unhealthy_list_results_are_errors(server, capsys):
 
 
 def test_fail_on_unhealthy(server, capsys):
-    out = run_module(capsys, lists=["dnsbl.test", "wild.test"], health_check=True, fail_on_unhealthy=True,
-                     nameserver=server)
+    out = run_module(
+        capsys, lists=["dnsbl.test", "wild.test"], health_check=True, fail_on_unhealthy=True, nameserver=server
+    )
     assert out["rc"] == 1 and out["failed"] is True
     assert out["msg"].startswith("DNSBL health check failed: wild.test:")
     assert "dnsbl.test" not in out["msg"]
 
 
 def test_fail_on_listed_names_addresses_and_lists(server, capsys):
-    out = run_module(capsys, addresses=["192.0.2.99", "192.0.2.1"], lists=["dnsbl.test"], fail_on_listed=True,
-                     nameserver=server)
+    out = run_module(
+        capsys, addresses=["192.0.2.99", "192.0.2.1"], lists=["dnsbl.test"], fail_on_listed=True, nameserver=server
+    )
     assert out["rc"] == 1
     assert out["msg"] == "listed on DNSBL: 192.0.2.99 on dnsbl.test (127.0.0.2, 127.0.0.4)"
     assert out["listed"] == ["192.0.2.99"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (dict(addresses=["192.0.2.300"], lists=["dnsbl.test"]), "invalid IP address '192.0.2.300'"),
-    (dict(addresses=["192.0.2.1"], lists=[""]), "empty zone name"),
-    (dict(addresses=["192.0.2.1"], lists=[]), "option lists is empty"),
-    (dict(addresses=[], lists=["dnsbl.test"]), "nothing to do"),
-    (dict(addresses=["192.0.2.1"], lists=["dnsbl.test"], nameserver="ns.example"), "'ns.example' is not an IP"),
-    (dict(addresses=["192.0.2.1"], lists=["dnsbl.test"], timeout=0), "option timeout must be a positive number"),
-    (dict(lists=["dnsbl.test"], fail_on_unhealthy=True), "requires health_check=true"),
-    (dict(addresses=["192.0.2.1"], lists=["x.test", {"zone": "x.test", "type": "domain"}]), "both as an ip and"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (dict(addresses=["192.0.2.300"], lists=["dnsbl.test"]), "invalid IP address '192.0.2.300'"),
+        (dict(addresses=["192.0.2.1"], lists=[""]), "empty zone name"),
+        (dict(addresses=["192.0.2.1"], lists=[]), "option lists is empty"),
+        (dict(addresses=[], lists=["dnsbl.test"]), "nothing to do"),
+        (dict(addresses=["192.0.2.1"], lists=["dnsbl.test"], nameserver="ns.example"), "'ns.example' is not an IP"),
+        (dict(addresses=["192.0.2.1"], lists=["dnsbl.test"], timeout=0), "option timeout must be a positive number"),
+        (dict(lists=["dnsbl.test"], fail_on_unhealthy=True), "requires health_check=true"),
+        (dict(addresses=["192.0.2.1"], lists=["x.test", {"zone": "x.test", "type": "domain"}]), "both as an ip and"),
+    ],
+)
 def test_bad_input_fails_before_any_query(server, capsys, monkeypatch, args, message):
     def no_lookups(*args, **kwargs):
         raise AssertionError("rbl_check started its lookups on bad input")
