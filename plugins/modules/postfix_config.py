@@ -116,6 +116,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mailops.postfix.plugins.module_utils import _cmd
 from ansible_collections.mailops.postfix.plugins.module_utils._postfix_config import (
     ConfigError,
     merge_fragments,
@@ -156,25 +157,22 @@ def load_fragments(module: AnsibleModule, fragments_dir: str, skip: str | None) 
 
 def validate(module: AnsibleModule, stage: str) -> None:
     """Run Postfix's own checks on the staged configuration directory."""
-    postfix = module.get_bin_path("postfix", required=True)
-    postconf = module.get_bin_path("postconf", required=True)
-    env = {"LANG": "C", "LC_ALL": "C"}
     checks = (
-        [postfix, "-c", stage, "check"],
-        [postconf, "-c", stage, "-n"],
-        [postconf, "-c", stage, "-M"],
+        ["postfix", "-c", stage, "check"],
+        ["postconf", "-c", stage, "-n"],
+        ["postconf", "-c", stage, "-M"],
     )
     for cmd in checks:
-        rc, out, err = module.run_command(cmd, environ_update=env)
+        rc, out, err = _cmd.run(module, cmd, check_rc=False)
         problems = [line for line in err.splitlines() if "warning" in line or "fatal" in line or "error" in line]
         if rc != 0 or problems:
             module.fail_json(
                 msg="the new Postfix configuration does not validate; the running configuration was left as it was: "
                 + ("; ".join(problems) or err.strip() or out.strip()),
-                cmd=" ".join(cmd),
+                cmd=_cmd.command_line(cmd),
                 rc=rc,
-                stdout=out,
-                stderr=err,
+                stdout=_cmd.tail(out),
+                stderr=_cmd.tail(err),
             )
 
 
