@@ -44,7 +44,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import ZoneError, check_addresses
+from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import ZoneError, check_addresses
 
 
 def dns_addresses(values, variable="addresses"):

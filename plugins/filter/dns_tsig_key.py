@@ -45,7 +45,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import ZoneError, check_tsig_key
+from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import ZoneError, check_tsig_key
 
 
 def dns_tsig_key(key, variable="dns_zones_tsig_key"):

@@ -51,7 +51,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import ZoneError, zone_files
+from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import ZoneError, zone_files
 
 
 def dns_zone_files(zones, defaults=None):

@@ -68,7 +68,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import (
+from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import (
     ZoneError,
     parse_floors,
     parse_grep_headers,
