@@ -16,23 +16,18 @@ description:
   - A configuration that does not validate, that two fragments contradict, or that would make an open relay
     is refused with Postfix's message or the conflict, and the running configuration stays as it was.
   - The roles call this module; you normally do not call it yourself.
-author:
-  - mailops.postfix contributors (@mailops)
 extends_documentation_fragment:
   - mailops.postfix.attributes
 attributes:
   check_mode:
-    support: full
     details:
       - Nothing is written in check mode; the changed status and the diff are those a real run would report.
       - In check mode the new files are validated too, in a temporary directory outside O(config_dir), so a run with
         C(--check) fails where the real run would.
   diff_mode:
-    support: full
     details:
       - Returns the old and new main.cf and master.cf.
   idempotent:
-    support: full
     details:
       - A second run with the same fragments changes nothing.
 options:

@@ -29,23 +29,17 @@ requirements:
   - Postfix (C(postmap), C(postalias)) on the managed host, with the packages for the map types used
     (C(postfix-lmdb), C(postfix-cdb), C(postfix-pcre) on Debian).
   - A Postfix configuration directory with a C(main.cf); see O(config_dir).
-author:
-  - mailops.postfix contributors (@mailops)
 extends_documentation_fragment:
   - mailops.postfix.attributes
 attributes:
   check_mode:
-    support: full
     details:
       - Check mode writes nothing at the table's path. New sources are still validated (and, when O(verify) is given,
         compiled and queried) in a private temporary directory, so a broken pattern fails in check mode too.
   diff_mode:
-    support: full
     details:
       - The diff shows the source text of each table. Sources larger than 256 KiB are reported as too large to show.
       - Use C(no_log) on the task for tables that hold secrets; it hides the diff as well.
-  idempotent:
-    support: full
 options:
   path:
     description:

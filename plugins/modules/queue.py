@@ -20,17 +20,13 @@ description:
     the queue between the listing and the action is not an error, it is just not counted in RV(acted).
   - Every option is checked before the queue is read; an invalid regular expression fails with the option's name and
     Python's error.
-author:
-  - mailops.postfix contributors (@mailops)
 extends_documentation_fragment:
   - mailops.postfix.attributes
 attributes:
   check_mode:
-    support: full
     details:
       - Reads and selects as usual, reports in RV(would_act) what the action would touch, and acts on nothing.
   diff_mode:
-    support: full
     details:
       - Returns the number of messages in each queue before and after the action.
       - In check mode the "after" counts are computed from the selection; otherwise the queue is counted again after

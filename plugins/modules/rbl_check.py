@@ -28,25 +28,12 @@ description:
   - Uses the dnspython library on the managed host (on Debian the package C(python3-dnspython)); the first attempt
     of each query goes to the first nameserver through dnspython's asyncio query layer, and everything but a plain
     answer or NXDOMAIN (timeouts, truncation, SERVFAIL, CNAMEs, other nameservers) through its asyncio resolver.
-author:
-  - mailops.postfix contributors (@mailops)
 requirements:
   - dnspython >= 2.3 (Debian package C(python3-dnspython)) on the managed host
 extends_documentation_fragment:
+  # First: a fragment extended later gives way to the ones before it.
+  - mailops.postfix.attributes.read_only
   - mailops.postfix.attributes
-attributes:
-  check_mode:
-    support: full
-    details:
-      - Runs in check mode exactly as without it; it only reads.
-  diff_mode:
-    support: none
-    details:
-      - Nothing changes, so there is no diff.
-  idempotent:
-    support: full
-    details:
-      - The module never changes anything.
 options:
   addresses:
     description:
