@@ -8,14 +8,13 @@ DOCUMENTATION = r"""
 name: dns_tsig_key
 short_description: Check a TSIG key for zone transfers
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
 description:
   - Checks a TSIG key given as C({name, algorithm, secret}) and returns it normalised (name in lower case, the
     algorithm C(hmac-sha256) when none is given), or V(null) when no key is given.
   - A key without a valid name, with an unknown algorithm, or whose secret is missing or not base64 fails with a
     message that names the variable and what is wrong, never the secret.
-positional: variable
+extends_documentation_fragment:
+  - mailops.postfix.filter.variable
 options:
   _input:
     description:
@@ -24,8 +23,6 @@ options:
     type: dict
     required: true
   variable:
-    description: The name of the variable being checked, for error messages.
-    type: str
     default: dns_zones_tsig_key
 """
 

@@ -8,8 +8,6 @@ DOCUMENTATION = r"""
 name: dns_zone_serials
 short_description: Give rendered zones the SOA serial they need and their full file content
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
 description:
   - Takes the zones rendered by P(mailops.postfix.dns_zone_files#filter) and the header lines of the zone files
     already on the host, and gives each zone its serial and its full file content.
@@ -17,6 +15,8 @@ description:
     max(today's C(YYYYMMDD00), deployed serial + 1). So the serial changes only when the content does, and a
     run in check mode computes the same serial that the real run writes.
 positional: header_lines, today, floor_lines
+extends_documentation_fragment:
+  - mailops.postfix.filter
 options:
   _input:
     description: The output of P(mailops.postfix.dns_zone_files#filter).

@@ -15,7 +15,8 @@ description:
     that the large lists return to queries through public resolvers) or C(127.0.0.1) would reject every client.
   - A zone given with its own filter (C(zone=127.0.0.[2;4;10]), the list's documented codes) keeps it; a filter that
     is empty, or that takes in C(127.255.255.x) or C(127.0.0.1), fails with a message naming the variable and the zone.
-positional: variable
+extends_documentation_fragment:
+  - mailops.postfix.filter.variable
 options:
   _input:
     description: The zones, C(zone) or C(zone=filter).
@@ -23,8 +24,6 @@ options:
     elements: str
     required: true
   variable:
-    description: The name of the variable being checked, for error messages.
-    type: str
     default: postfix_dnsbl
 """
 

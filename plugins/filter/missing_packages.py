@@ -15,6 +15,8 @@ description:
     all count as missing.
   - The roles use it in check mode, where the apt module cannot tell on a host without python3-apt.
 positional: dpkg_query
+extends_documentation_fragment:
+  - mailops.postfix.filter
 options:
   _input:
     description: The packages wanted.

@@ -8,12 +8,12 @@ DOCUMENTATION = r"""
 name: restriction_entries
 short_description: Turn a list of arguments into named entries of a Postfix restriction list
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
 description:
   - Builds the C({name, order, value}) entries that the configuration fragments use for composed list
     parameters, one for each item, with the value C(RESTRICTION item).
 positional: restriction, order
+extends_documentation_fragment:
+  - mailops.postfix.filter
 options:
   _input:
     description: The arguments, e.g. DNSBL zones.

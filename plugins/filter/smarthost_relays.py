@@ -14,6 +14,8 @@ description:
     C(sender)), C(port) (587 when not given) and C(nexthop) as Postfix writes it, C([host]:port), or C(host:port)
     when C(mx) is true.
 positional: fallback_relays, sender_relayhosts
+extends_documentation_fragment:
+  - mailops.postfix.filter
 options:
   _input:
     description: The relay hosts (smarthost_relayhosts).

@@ -13,16 +13,10 @@ description:
     the users comma-separated, names and addresses in lower case.
   - A user's addresses are its C(addresses) (addresses and C(@domain)s), by default its name when the name is an
     address, else C(name@domain).
-positional: domain
+extends_documentation_fragment:
+  - mailops.postfix.filter.sasl_users
 options:
-  _input:
-    description: smarthost_sasl_users.
-    type: list
-    elements: dict
-    required: true
   domain:
-    description: The domain of the default address C(name@domain), e.g. postfix_mydomain.
-    type: str
     required: true
 """
 
