@@ -25,27 +25,7 @@ from ansible_collections.mailops.postfix.plugins.module_utils._queue import (
     parse_record,
     parse_size,
 )
-
-NOW = 1_700_000_000
-
-
-def rec(
-    queue_id="A1",
-    queue="deferred",
-    sender="alice@src.test",
-    rcpts=(("bob@x.test", "connection timed out"),),
-    age=0,
-    size=1000,
-):
-    return {
-        "queue_name": queue,
-        "queue_id": queue_id,
-        "arrival_time": NOW - age,
-        "message_size": size,
-        "forced_expire": False,
-        "sender": sender,
-        "recipients": [dict(address=a, **({"delay_reason": r} if r is not None else {})) for a, r in rcpts],
-    }
+from ansible_collections.mailops.postfix.tests.unit.conftest import NOW, rec
 
 
 def filters(**params):
@@ -375,7 +355,7 @@ def test_selection_limit_and_duplicates_and_missing_ids():
     assert sel.targets == ["A0", "A1", "A3"]
     assert sel.queue_ids == ["A0", "A1"]
     assert [m["queue_id"] for m in sel.messages] == ["A0", "A1"]
-    assert sel.messages[0]["age"] == 0
+    assert sel.messages[0]["age"] == 60
     assert sel.truncated
     assert sel.missing_ids == ["GONE"]
     assert sel.summary.messages == 3
