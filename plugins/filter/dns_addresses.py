@@ -39,18 +39,13 @@ _value:
   elements: str
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import ZoneError, check_addresses
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_errors, filter_module
 
 
+@filter_errors(ZoneError)
 def dns_addresses(values, variable="addresses"):
-    try:
-        return check_addresses(values, variable)
-    except ZoneError as exc:
-        raise AnsibleFilterError(str(exc)) from None
+    return check_addresses(values, variable)
 
 
-class FilterModule:
-    def filters(self):
-        return {"dns_addresses": dns_addresses}
+FilterModule = filter_module(dns_addresses)

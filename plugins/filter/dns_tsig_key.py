@@ -40,18 +40,13 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import ZoneError, check_tsig_key
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_errors, filter_module
 
 
+@filter_errors(ZoneError)
 def dns_tsig_key(key, variable="dns_zones_tsig_key"):
-    try:
-        return check_tsig_key(key, variable)
-    except ZoneError as exc:
-        raise AnsibleFilterError(str(exc)) from None
+    return check_tsig_key(key, variable)
 
 
-class FilterModule:
-    def filters(self):
-        return {"dns_tsig_key": dns_tsig_key}
+FilterModule = filter_module(dns_tsig_key)

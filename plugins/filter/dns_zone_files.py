@@ -49,18 +49,13 @@ _value:
   elements: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import ZoneError, zone_files
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_errors, filter_module
 
 
+@filter_errors(ZoneError, prefix="dns_zones_zones: ")
 def dns_zone_files(zones, defaults=None):
-    try:
-        return zone_files(zones, dict(defaults or {}))
-    except ZoneError as exc:
-        raise AnsibleFilterError(f"dns_zones_zones: {exc}") from None
+    return zone_files(zones, dict(defaults or {}))
 
 
-class FilterModule:
-    def filters(self):
-        return {"dns_zone_files": dns_zone_files}
+FilterModule = filter_module(dns_zone_files)

@@ -66,8 +66,6 @@ _value:
   elements: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
 from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import (
     ZoneError,
     parse_floors,
@@ -75,23 +73,20 @@ from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import (
     parse_today,
     zone_serials,
 )
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_errors, filter_module
 
 
+@filter_errors(ZoneError, prefix="dns_zones_zones: ")
 def dns_zone_serials(files, header_lines, today=None, floor_lines=None):
     """files: the output of dns_zone_files; header_lines: the output lines of
     `grep -H '^; mailops-zone' FILES` on the host; today: YYYYMMDD (default
     today in UTC)."""
-    try:
-        return zone_serials(
-            list(files or []),
-            parse_grep_headers(header_lines or []),
-            parse_today(today),
-            parse_floors(floor_lines or []),
-        )
-    except ZoneError as exc:
-        raise AnsibleFilterError(f"dns_zones_zones: {exc}") from None
+    return zone_serials(
+        list(files or []),
+        parse_grep_headers(header_lines or []),
+        parse_today(today),
+        parse_floors(floor_lines or []),
+    )
 
 
-class FilterModule:
-    def filters(self):
-        return {"dns_zone_serials": dns_zone_serials}
+FilterModule = filter_module(dns_zone_serials)

@@ -45,6 +45,8 @@ import re
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
+
 DEFAULT_FILTER = "127.0.0.[2..255]"
 # One octet of a reply filter: a number, [n..m] or [n;m;...].
 _OCTET = r"(\d{1,3}|\[\d{1,3}\.\.\d{1,3}\]|\[\d{1,3}(?:;\d{1,3})*\])"
@@ -101,6 +103,4 @@ def dnsbl_reply_filter(zones, variable: str = "postfix_dnsbl") -> list[str]:
     return result
 
 
-class FilterModule:
-    def filters(self):
-        return {"dnsbl_reply_filter": dnsbl_reply_filter}
+FilterModule = filter_module(dnsbl_reply_filter)

@@ -44,6 +44,8 @@ _value:
   elements: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
+
 
 def missing_packages(wanted, dpkg_query) -> list[str]:
     installed = set()
@@ -59,6 +61,4 @@ def missing_packages(wanted, dpkg_query) -> list[str]:
     return missing
 
 
-class FilterModule:
-    def filters(self):
-        return {"missing_packages": missing_packages}
+FilterModule = filter_module(missing_packages)

@@ -56,6 +56,7 @@ import ipaddress
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.postfix.plugins.module_utils._relay_guard import network_bound_problem
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
 try:
     import netaddr
@@ -118,6 +119,4 @@ def postfix_networks(entries, variable: str = "networks", acknowledge=None) -> l
     return result
 
 
-class FilterModule:
-    def filters(self):
-        return {"postfix_networks": postfix_networks}
+FilterModule = filter_module(postfix_networks)

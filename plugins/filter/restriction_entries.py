@@ -44,6 +44,8 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
+
 
 def restriction_entries(items, restriction: str, order: int = 50) -> list[dict]:
     entries = []
@@ -53,6 +55,4 @@ def restriction_entries(items, restriction: str, order: int = 50) -> list[dict]:
     return entries
 
 
-class FilterModule:
-    def filters(self):
-        return {"restriction_entries": restriction_entries}
+FilterModule = filter_module(restriction_entries)

@@ -39,9 +39,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_relay_problems
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_relay_problems": smarthost_relay_problems}
+FilterModule = filter_module(smarthost_relay_problems)

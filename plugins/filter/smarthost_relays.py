@@ -48,9 +48,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_relays
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_relays": smarthost_relays}
+FilterModule = filter_module(smarthost_relays)

@@ -31,9 +31,7 @@ _value:
   type: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_sasl_table
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_sasl_table": smarthost_sasl_table}
+FilterModule = filter_module(smarthost_sasl_table)

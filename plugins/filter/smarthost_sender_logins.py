@@ -33,9 +33,7 @@ _value:
   type: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_sender_logins
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_sender_logins": smarthost_sender_logins}
+FilterModule = filter_module(smarthost_sender_logins)

@@ -37,9 +37,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_user_problems
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_user_problems": smarthost_user_problems}
+FilterModule = filter_module(smarthost_user_problems)

@@ -105,14 +105,13 @@ def run(
         check_rc=False,
     )
     if check_rc and rc not in ok_rc:
-        module.fail_json(
-            msg=failure_message(argv, rc, err, out, fail_msg),
-            rc=rc,
-            stdout=tail(out),
-            stderr=tail(err),
-            cmd=command_line(argv),
-        )
+        module.fail_json(msg=failure_message(argv, rc, err, out, fail_msg), **failure_details(argv, rc, out, err))
     return rc, out, err
+
+
+def failure_details(argv: t.Sequence[str], rc: int, out: str, err: str) -> dict[str, t.Any]:
+    """What a failed command adds to fail_json: ``rc``, the tails of ``stdout`` and ``stderr``, and ``cmd``."""
+    return {"rc": rc, "stdout": tail(out), "stderr": tail(err), "cmd": command_line(argv)}
 
 
 def failure_message(argv: t.Sequence[str], rc: int, err: str, out: str, fail_msg: str | None = None) -> str:

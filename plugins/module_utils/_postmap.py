@@ -594,7 +594,7 @@ class Table:
             msg = describe_problems(f"{self.label} is invalid", problems, text)
             if staged != self.path:
                 msg += f" (nothing was installed at {self.path})"
-            raise Failure(msg, rc=rc, stdout=stdout, stderr=stderr, cmd=_cmd.command_line(argv))
+            raise Failure(msg, **_cmd.failure_details(argv, rc, stdout, stderr))
 
     def compile(self, staged: str, data: bytes) -> None:
         """Build ``type:staged`` (creates staged + suffix) under umask 077."""
@@ -602,13 +602,8 @@ class Table:
         rc, out, err = _cmd.run(self.module, argv, check_rc=False, umask=0o077)
         self._fail_problems(err, staged, data, argv, rc, out)
         if rc != 0:
-            raise Failure(
-                _cmd.failure_message(argv, rc, err, out, f"Building {self.label} failed"),
-                rc=rc,
-                stdout=out,
-                stderr=err,
-                cmd=_cmd.command_line(argv),
-            )
+            msg = _cmd.failure_message(argv, rc, err, out, f"Building {self.label} failed")
+            raise Failure(msg, **_cmd.failure_details(argv, rc, out, err))
 
     def query(self, target: str, data: bytes) -> dict[str, str]:
         """Look up the verify keys (or a probe key) in ``type:target``; fail on Postfix warnings or missing keys.
@@ -621,25 +616,14 @@ class Table:
         self._fail_problems(err, target, data, argv, rc, out)
         fatal = [line for line in err.splitlines() if ": fatal: " in line or ": panic: " in line]
         if fatal or rc not in (0, 1):
-            raise Failure(
-                _cmd.failure_message(argv, rc, err, out, f"Looking up keys in {self.label} failed"),
-                rc=rc,
-                stdout=out,
-                stderr=err,
-                cmd=_cmd.command_line(argv),
-            )
+            msg = _cmd.failure_message(argv, rc, err, out, f"Looking up keys in {self.label} failed")
+            raise Failure(msg, **_cmd.failure_details(argv, rc, out, err))
         found = parse_query_output(out, self.aliases)
         missing = [key for key in keys if key not in found]
         if missing:
-            raise Failure(
-                "{}: verify key(s) {} did not resolve with {} -q".format(
-                    self.label, ", ".join(repr(key) for key in missing), builder(self.aliases)
-                ),
-                rc=rc,
-                stdout=out,
-                stderr=err,
-                cmd=_cmd.command_line(argv),
-            )
+            keys_text = ", ".join(repr(key) for key in missing)
+            msg = f"{self.label}: verify key(s) {keys_text} did not resolve with {builder(self.aliases)} -q"
+            raise Failure(msg, **_cmd.failure_details(argv, rc, out, err))
         return {key: found[key] for key in keys}
 
     # -- files -------------------------------------------------------------

@@ -87,16 +87,20 @@ class QueueOptionError(ValueError):
 # Option parsing
 
 
+def _given_int(value: t.Any, option: str, kind: str, expected: str) -> int | None:
+    """``value`` when it is an int (not a boolean) of 0 or more; None for None and any other type."""
+    if isinstance(value, bool):
+        raise QueueOptionError(option, f"expected {expected}, got a boolean")
+    if isinstance(value, int) and value < 0:
+        raise QueueOptionError(option, f"a {kind} cannot be negative ({value})")
+    return value if isinstance(value, int) else None
+
+
 def parse_duration(value: t.Any, option: str) -> int | None:
     """Seconds from an int, a digit string, or a duration such as ``2h``, ``3d`` or ``1h30m``."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise QueueOptionError(option, "expected seconds or a duration such as 2h or 3d, got a boolean")
-    if isinstance(value, int):
-        if value < 0:
-            raise QueueOptionError(option, f"a duration cannot be negative ({value})")
-        return value
+    seconds = _given_int(value, option, "duration", "seconds or a duration such as 2h or 3d")
+    if seconds is not None or value is None:
+        return seconds
     text = str(value).strip()
     if text.isdigit():
         return int(text)
@@ -117,14 +121,9 @@ def parse_duration(value: t.Any, option: str) -> int | None:
 
 def parse_size(value: t.Any, option: str) -> int | None:
     """Bytes from an int or a string such as ``512``, ``10k``, ``5M`` or ``1G`` (units of 1024)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise QueueOptionError(option, "expected a size in bytes, got a boolean")
-    if isinstance(value, int):
-        if value < 0:
-            raise QueueOptionError(option, f"a size cannot be negative ({value})")
-        return value
+    size = _given_int(value, option, "size", "a size in bytes")
+    if size is not None or value is None:
+        return size
     match = _SIZE_RE.match(str(value).strip())
     if not match:
         raise QueueOptionError(
@@ -569,14 +568,9 @@ class Postsuper:
         sink, self.sink = self.sink, None
         rc, stdout, stderr = sink.close()
         if rc != 0:
-            self.module.fail_json(
-                msg=f"'{_cmd.command_line(sink.argv)}' failed with rc {rc} on {sink.lines} queue id(s): "
-                + (_cmd.tail(stderr.strip()) or "no error message"),
-                rc=rc,
-                stdout=_cmd.tail(stdout),
-                stderr=_cmd.tail(stderr),
-                cmd=sink.argv,
-            )
+            detail = _cmd.tail(stderr.strip()) or "no error message"
+            msg = f"'{_cmd.command_line(sink.argv)}' failed with rc {rc} on {sink.lines} queue id(s): {detail}"
+            self.module.fail_json(msg=msg, **_cmd.failure_details(sink.argv, rc, stdout, stderr))
         total, named = parse_postsuper_output(stderr + "\n" + stdout)
         return total if total is not None else len(named)
 
@@ -607,11 +601,8 @@ def stream_queue(module: AnsibleModule, selection: Selection, batch: Postsuper |
         module.fail_json(
             msg=f"Reading the queue with '{_cmd.command_line(source.argv)}' failed with rc {rc}"
             f" (postqueue -j needs Postfix 3.1 or later): {stderr.strip()}{already}",
-            rc=rc,
-            stdout="",
-            stderr=_cmd.tail(stderr),
-            cmd=source.argv,
             acted=acted,
+            **_cmd.failure_details(source.argv, rc, "", stderr),
         )
     if bad_lines:
         module.warn(

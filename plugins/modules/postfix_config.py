@@ -164,10 +164,7 @@ def validate(module: AnsibleModule, stage: str) -> None:
             module.fail_json(
                 msg="the new Postfix configuration does not validate; the running configuration was left as it was: "
                 + ("; ".join(problems) or err.strip() or out.strip()),
-                cmd=_cmd.command_line(cmd),
-                rc=rc,
-                stdout=_cmd.tail(out),
-                stderr=_cmd.tail(err),
+                **_cmd.failure_details(cmd, rc, out, err),
             )
 
 
