@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/usr/bin/env bash
 # Requeue the messages whose queue file still names a content filter of
 # TRANSPORT other than KEEP (the filter in force; empty when amavis is
 # disabled), so that they are delivered without it (postsuper -r: "subjected
