@@ -17,7 +17,7 @@ through the collection's modules on the host:
 
 The first failure stops the task; what ran before it is reported. The result
 merges C(changed) and C(diff), returns C(restart_required), and sets two host
-facts: C(mailops_postfix_restart), true once a change needs Postfix restarted
+facts: C(__platform_postfix_restart), true once a change needs Postfix restarted
 (the platform role's handler C(Apply postfix configuration) reads and clears
 it), and C(mailops_postfix_fragments), the fragments applied so far in the
 run (the postfix role's C(postfix_fragments_exclusive) keeps them).
@@ -30,7 +30,7 @@ import typing as t
 from ansible.plugins.action import ActionBase
 
 # The host facts this action sets (and the platform role's handler reads).
-RESTART_FACT = "mailops_postfix_restart"
+RESTART_FACT = "__platform_postfix_restart"
 APPLIED_FACT = "mailops_postfix_fragments"
 
 ARGUMENT_SPEC: dict[str, t.Any] = {

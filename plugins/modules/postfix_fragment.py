@@ -21,7 +21,7 @@ description:
     C(main.cf) no longer names it.
   - The first failure stops the task with the failing step's message; the configuration is left as it was when the
     assembler refused it.
-  - Sets the host fact C(mailops_postfix_restart) to C(true) when a changed parameter needs Postfix stopped and started
+  - Sets the host fact C(__platform_postfix_restart) to C(true) when a changed parameter needs Postfix stopped and started
     (RV(restart_required)); the handler C(Apply postfix configuration) of the role C(mailops.postfix.platform) restarts
     Postfix then, reloads it otherwise, and clears the fact. Notify that handler from this task.
   - Sets the host fact C(mailops_postfix_fragments), the sorted names of the fragments applied so far in the run (a
@@ -121,8 +121,8 @@ tables:
   type: list
   elements: dict
 ansible_facts:
-  description: The host facts C(mailops_postfix_fragments) and, when a restart is needed, C(mailops_postfix_restart).
+  description: The host facts C(mailops_postfix_fragments) and, when a restart is needed, C(__platform_postfix_restart).
   returned: success
   type: dict
-  sample: {mailops_postfix_fragments: [backup_mx, postfix], mailops_postfix_restart: true}
+  sample: {mailops_postfix_fragments: [backup_mx, postfix], __platform_postfix_restart: true}
 """

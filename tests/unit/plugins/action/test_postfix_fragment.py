@@ -110,7 +110,7 @@ def test_no_tables_runs_only_the_assembler_and_a_restart_sets_the_fact():
     assert [c[0] for c in calls] == ["mailops.postfix.postfix_config"]
     assert result["changed"] is True and result["restart_required"] is True
     assert result["diff"] == [{"after": "m"}]
-    assert result["ansible_facts"] == {"mailops_postfix_fragments": ["postfix"], "mailops_postfix_restart": True}
+    assert result["ansible_facts"] == {"mailops_postfix_fragments": ["postfix"], "__platform_postfix_restart": True}
 
 
 def test_absent_removes_the_fragment_then_its_tables():
