@@ -25,16 +25,22 @@ options:
     type: str
     required: true
   order:
-    description: The order of the entries in the list.
+    description:
+      - The order of the entries in the list.
+      - Left out, the entries carry no order and the assembler takes it from the registry of orders
+        (C(plugins/module_utils/_restrictions.py)), which places C(reject_rbl_client ZONE) entries by their first word.
     type: int
-    default: 50
 """
 
 EXAMPLES = r"""
 - name: DNSBL entries
   ansible.builtin.debug:
-    msg: "{{ ['dnsbl.example'] | mailops.postfix.restriction_entries('reject_rbl_client', 500) }}"
-    # [{"name": "reject_rbl_client dnsbl.example", "order": 500, "value": "reject_rbl_client dnsbl.example"}]
+    msg: "{{ ['dnsbl.example'] | mailops.postfix.restriction_entries('reject_rbl_client') }}"
+    # [{"name": "reject_rbl_client dnsbl.example", "value": "reject_rbl_client dnsbl.example"}]
+
+- name: Entries at an order of their own
+  ansible.builtin.debug:
+    msg: "{{ ['permit_dnswl.example'] | mailops.postfix.restriction_entries('permit_dnswl_client', 150) }}"
 """
 
 RETURN = r"""
@@ -47,11 +53,14 @@ _value:
 from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
 
-def restriction_entries(items, restriction: str, order: int = 50) -> list[dict]:
+def restriction_entries(items, restriction: str, order: int | None = None) -> list[dict]:
     entries = []
     for item in items:
         value = f"{restriction} {item}"
-        entries.append({"name": value, "order": int(order), "value": value})
+        entry = {"name": value, "value": value}
+        if order is not None:
+            entry["order"] = int(order)
+        entries.append(entry)
     return entries
 
 
