@@ -81,9 +81,9 @@ def test_role_page_links_its_reference(role):
     assert f"](reference/{role}_role.rst)" in text, f"docs/roles/{role}.md does not link to reference/{role}_role.rst"
 
 
-# A table whose first column is headed "variable" or "option" lists them by
-# hand: that is the reference's job.
-LISTING = re.compile(r"^\|\s*(variable|option)\s*\|", re.MULTILINE | re.IGNORECASE)
+# A table whose first column is headed "variable", "option" or "key" lists
+# variables, options or return values by hand: that is the reference's job.
+LISTING = re.compile(r"^\|\s*(variable|option|key)\s*\|", re.MULTILINE | re.IGNORECASE)
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,9 @@ LISTING = re.compile(r"^\|\s*(variable|option)\s*\|", re.MULTILINE | re.IGNORECA
 )
 def test_guides_do_not_repeat_the_reference(page):
     listing = LISTING.search(page.read_text(encoding="utf-8"))
-    assert not listing, f"{page.relative_to(TOP)} lists {listing.group(1)}s in a table; link to the reference instead"
+    assert not listing, (
+        f"{page.relative_to(TOP)} lists a {listing.group(1)} per row in a table; link to the reference instead"
+    )
 
 
 @pytest.mark.parametrize("module", MODULES)
