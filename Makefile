@@ -66,6 +66,7 @@ lint: venv
 	$(BIN)/ansible-lint --profile production
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	shellcheck $$(git ls-files 'roles/*/files/*.sh')
 
 sanity: venv
 	tests/sanity/run

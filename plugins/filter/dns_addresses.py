@@ -8,14 +8,13 @@ DOCUMENTATION = r"""
 name: dns_addresses
 short_description: Check a list of IP addresses for a name server's settings
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
 description:
   - Checks that every item is an IPv4 or IPv6 address (not a network) and returns them in canonical form,
     duplicates removed, order kept. A single string is taken as a list of one.
   - An item that is not an address fails with a message that names the variable and the item. The role
     P(mailops.postfix.dns_zones#role) checks its primaries and secondaries with it.
-positional: variable
+extends_documentation_fragment:
+  - mailops.postfix.filter.variable
 options:
   _input:
     description: The addresses.
@@ -23,8 +22,6 @@ options:
     elements: str
     required: true
   variable:
-    description: The name of the variable being checked, for error messages.
-    type: str
     default: addresses
 """
 
@@ -42,18 +39,13 @@ _value:
   elements: str
 """
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import ZoneError, check_addresses
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_errors, filter_module
 
-from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import ZoneError, check_addresses
 
-
+@filter_errors(ZoneError)
 def dns_addresses(values, variable="addresses"):
-    try:
-        return check_addresses(values, variable)
-    except ZoneError as exc:
-        raise AnsibleFilterError(str(exc)) from None
+    return check_addresses(values, variable)
 
 
-class FilterModule:
-    def filters(self):
-        return {"dns_addresses": dns_addresses}
+FilterModule = filter_module(dns_addresses)

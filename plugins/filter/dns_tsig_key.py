@@ -8,14 +8,13 @@ DOCUMENTATION = r"""
 name: dns_tsig_key
 short_description: Check a TSIG key for zone transfers
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
 description:
   - Checks a TSIG key given as C({name, algorithm, secret}) and returns it normalised (name in lower case, the
     algorithm C(hmac-sha256) when none is given), or V(null) when no key is given.
   - A key without a valid name, with an unknown algorithm, or whose secret is missing or not base64 fails with a
     message that names the variable and what is wrong, never the secret.
-positional: variable
+extends_documentation_fragment:
+  - mailops.postfix.filter.variable
 options:
   _input:
     description:
@@ -24,8 +23,6 @@ options:
     type: dict
     required: true
   variable:
-    description: The name of the variable being checked, for error messages.
-    type: str
     default: dns_zones_tsig_key
 """
 
@@ -43,18 +40,13 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import ZoneError, check_tsig_key
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_errors, filter_module
 
-from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import ZoneError, check_tsig_key
 
-
+@filter_errors(ZoneError)
 def dns_tsig_key(key, variable="dns_zones_tsig_key"):
-    try:
-        return check_tsig_key(key, variable)
-    except ZoneError as exc:
-        raise AnsibleFilterError(str(exc)) from None
+    return check_tsig_key(key, variable)
 
 
-class FilterModule:
-    def filters(self):
-        return {"dns_tsig_key": dns_tsig_key}
+FilterModule = filter_module(dns_tsig_key)

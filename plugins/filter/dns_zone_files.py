@@ -8,8 +8,6 @@ DOCUMENTATION = r"""
 name: dns_zone_files
 short_description: Check zones given as variables and render their zone files
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
 description:
   - Checks every zone of the list (names, record types, addresses, MX, NS and SRV targets, CNAME conflicts, DNSBL
     entries) and renders it as a zone file body whose SOA serial is still a placeholder, with the SHA-256 hash of
@@ -17,6 +15,8 @@ description:
   - The role P(mailops.postfix.dns_zones#role) is built on it; its page (C(docs/roles/dns_zones.md)) describes the
     zone format. The serials are given by P(mailops.postfix.dns_zone_serials#filter).
 positional: defaults
+extends_documentation_fragment:
+  - mailops.postfix.filter
 options:
   _input:
     description: The zones, in the format of the role's C(dns_zones_zones) variable.
@@ -49,18 +49,13 @@ _value:
   elements: dict
 """
 
-from ansible.errors import AnsibleFilterError
+from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import ZoneError, zone_files
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_errors, filter_module
 
-from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import ZoneError, zone_files
 
-
+@filter_errors(ZoneError, prefix="dns_zones_zones: ")
 def dns_zone_files(zones, defaults=None):
-    try:
-        return zone_files(zones, dict(defaults or {}))
-    except ZoneError as exc:
-        raise AnsibleFilterError(f"dns_zones_zones: {exc}") from None
+    return zone_files(zones, dict(defaults or {}))
 
 
-class FilterModule:
-    def filters(self):
-        return {"dns_zone_files": dns_zone_files}
+FilterModule = filter_module(dns_zone_files)

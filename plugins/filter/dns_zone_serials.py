@@ -8,8 +8,6 @@ DOCUMENTATION = r"""
 name: dns_zone_serials
 short_description: Give rendered zones the SOA serial they need and their full file content
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
 description:
   - Takes the zones rendered by P(mailops.postfix.dns_zone_files#filter) and the header lines of the zone files
     already on the host, and gives each zone its serial and its full file content.
@@ -17,6 +15,8 @@ description:
     max(today's C(YYYYMMDD00), deployed serial + 1). So the serial changes only when the content does, and a
     run in check mode computes the same serial that the real run writes.
 positional: header_lines, today, floor_lines
+extends_documentation_fragment:
+  - mailops.postfix.filter
 options:
   _input:
     description: The output of P(mailops.postfix.dns_zone_files#filter).
@@ -66,32 +66,27 @@ _value:
   elements: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import (
+from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import (
     ZoneError,
     parse_floors,
     parse_grep_headers,
     parse_today,
     zone_serials,
 )
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_errors, filter_module
 
 
+@filter_errors(ZoneError, prefix="dns_zones_zones: ")
 def dns_zone_serials(files, header_lines, today=None, floor_lines=None):
     """files: the output of dns_zone_files; header_lines: the output lines of
     `grep -H '^; mailops-zone' FILES` on the host; today: YYYYMMDD (default
     today in UTC)."""
-    try:
-        return zone_serials(
-            list(files or []),
-            parse_grep_headers(header_lines or []),
-            parse_today(today),
-            parse_floors(floor_lines or []),
-        )
-    except ZoneError as exc:
-        raise AnsibleFilterError(f"dns_zones_zones: {exc}") from None
+    return zone_serials(
+        list(files or []),
+        parse_grep_headers(header_lines or []),
+        parse_today(today),
+        parse_floors(floor_lines or []),
+    )
 
 
-class FilterModule:
-    def filters(self):
-        return {"dns_zone_serials": dns_zone_serials}
+FilterModule = filter_module(dns_zone_serials)

@@ -15,7 +15,8 @@ description:
     that the large lists return to queries through public resolvers) or C(127.0.0.1) would reject every client.
   - A zone given with its own filter (C(zone=127.0.0.[2;4;10]), the list's documented codes) keeps it; a filter that
     is empty, or that takes in C(127.255.255.x) or C(127.0.0.1), fails with a message naming the variable and the zone.
-positional: variable
+extends_documentation_fragment:
+  - mailops.postfix.filter.variable
 options:
   _input:
     description: The zones, C(zone) or C(zone=filter).
@@ -23,8 +24,6 @@ options:
     elements: str
     required: true
   variable:
-    description: The name of the variable being checked, for error messages.
-    type: str
     default: postfix_dnsbl
 """
 
@@ -45,6 +44,8 @@ _value:
 import re
 
 from ansible.errors import AnsibleFilterError
+
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
 DEFAULT_FILTER = "127.0.0.[2..255]"
 # One octet of a reply filter: a number, [n..m] or [n;m;...].
@@ -102,6 +103,4 @@ def dnsbl_reply_filter(zones, variable: str = "postfix_dnsbl") -> list[str]:
     return result
 
 
-class FilterModule:
-    def filters(self):
-        return {"dnsbl_reply_filter": dnsbl_reply_filter}
+FilterModule = filter_module(dnsbl_reply_filter)

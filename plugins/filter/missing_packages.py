@@ -15,6 +15,8 @@ description:
     all count as missing.
   - The roles use it in check mode, where the apt module cannot tell on a host without python3-apt.
 positional: dpkg_query
+extends_documentation_fragment:
+  - mailops.postfix.filter
 options:
   _input:
     description: The packages wanted.
@@ -42,6 +44,8 @@ _value:
   elements: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
+
 
 def missing_packages(wanted, dpkg_query) -> list[str]:
     installed = set()
@@ -57,6 +61,4 @@ def missing_packages(wanted, dpkg_query) -> list[str]:
     return missing
 
 
-class FilterModule:
-    def filters(self):
-        return {"missing_packages": missing_packages}
+FilterModule = filter_module(missing_packages)

@@ -8,8 +8,6 @@ DOCUMENTATION = r"""
 name: postfix_networks
 short_description: Validate and normalise networks for Postfix's mynetworks and similar lists
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
 requirements:
   - netaddr (Python library) on the controller.
 description:
@@ -22,7 +20,8 @@ description:
   - With O(acknowledge) (the networks trusted to relay, C(mynetworks)), a network broader than the relay guard's
     bounds (shorter than C(/8) for IPv4 or C(/32) for IPv6, or a public network shorter than C(/24) or C(/48)) fails
     too, unless it is acknowledged there.
-positional: variable
+extends_documentation_fragment:
+  - mailops.postfix.filter.variable
 options:
   _input:
     description: The addresses and networks.
@@ -30,8 +29,6 @@ options:
     elements: str
     required: true
   variable:
-    description: The name of the variable being checked, for error messages.
-    type: str
     default: networks
   acknowledge:
     description:
@@ -59,6 +56,7 @@ import ipaddress
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.postfix.plugins.module_utils._relay_guard import network_bound_problem
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
 try:
     import netaddr
@@ -121,6 +119,4 @@ def postfix_networks(entries, variable: str = "networks", acknowledge=None) -> l
     return result
 
 
-class FilterModule:
-    def filters(self):
-        return {"postfix_networks": postfix_networks}
+FilterModule = filter_module(postfix_networks)

@@ -8,12 +8,12 @@ DOCUMENTATION = r"""
 name: restriction_entries
 short_description: Turn a list of arguments into named entries of a Postfix restriction list
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
 description:
   - Builds the C({name, order, value}) entries that the configuration fragments use for composed list
     parameters, one for each item, with the value C(RESTRICTION item).
 positional: restriction, order
+extends_documentation_fragment:
+  - mailops.postfix.filter
 options:
   _input:
     description: The arguments, e.g. DNSBL zones.
@@ -25,16 +25,22 @@ options:
     type: str
     required: true
   order:
-    description: The order of the entries in the list.
+    description:
+      - The order of the entries in the list.
+      - Left out, the entries carry no order and the assembler takes it from the registry of orders
+        (C(plugins/module_utils/_restrictions.py)), which places C(reject_rbl_client ZONE) entries by their first word.
     type: int
-    default: 50
 """
 
 EXAMPLES = r"""
 - name: DNSBL entries
   ansible.builtin.debug:
-    msg: "{{ ['dnsbl.example'] | mailops.postfix.restriction_entries('reject_rbl_client', 500) }}"
-    # [{"name": "reject_rbl_client dnsbl.example", "order": 500, "value": "reject_rbl_client dnsbl.example"}]
+    msg: "{{ ['dnsbl.example'] | mailops.postfix.restriction_entries('reject_rbl_client') }}"
+    # [{"name": "reject_rbl_client dnsbl.example", "value": "reject_rbl_client dnsbl.example"}]
+
+- name: Entries at an order of their own
+  ansible.builtin.debug:
+    msg: "{{ ['permit_dnswl.example'] | mailops.postfix.restriction_entries('permit_dnswl_client', 150) }}"
 """
 
 RETURN = r"""
@@ -44,15 +50,18 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
-def restriction_entries(items, restriction: str, order: int = 50) -> list[dict]:
+
+def restriction_entries(items, restriction: str, order: int | None = None) -> list[dict]:
     entries = []
     for item in items:
         value = f"{restriction} {item}"
-        entries.append({"name": value, "order": int(order), "value": value})
+        entry = {"name": value, "value": value}
+        if order is not None:
+            entry["order"] = int(order)
+        entries.append(entry)
     return entries
 
 
-class FilterModule:
-    def filters(self):
-        return {"restriction_entries": restriction_entries}
+FilterModule = filter_module(restriction_entries)

@@ -15,12 +15,9 @@ description:
     per sender, that a relay with credentials is reached at the C(secure) TLS level, and that two relays with the
     same next hop carry the same credentials (Postfix finds a login by the server it talks to).
 positional: tls_level
+extends_documentation_fragment:
+  - mailops.postfix.filter.relays
 options:
-  _input:
-    description: The relays, from the P(mailops.postfix.smarthost_relays#filter) filter.
-    type: list
-    elements: dict
-    required: true
   tls_level:
     description: smarthost_tls_level.
     type: str
@@ -42,9 +39,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_relay_problems
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_relay_problems": smarthost_relay_problems}
+FilterModule = filter_module(smarthost_relay_problems)

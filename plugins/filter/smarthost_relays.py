@@ -14,6 +14,8 @@ description:
     C(sender)), C(port) (587 when not given) and C(nexthop) as Postfix writes it, C([host]:port), or C(host:port)
     when C(mx) is true.
 positional: fallback_relays, sender_relayhosts
+extends_documentation_fragment:
+  - mailops.postfix.filter
 options:
   _input:
     description: The relay hosts (smarthost_relayhosts).
@@ -46,9 +48,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_relays
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_relays": smarthost_relays}
+FilterModule = filter_module(smarthost_relays)

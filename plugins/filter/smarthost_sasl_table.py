@@ -11,12 +11,8 @@ version_added: 0.1.0
 description:
   - Returns the entries of smtp_sasl_password_maps, C(nexthop -> username:password), one for each relay with
     credentials. Keys are next hops only, never senders, so each server is offered its own login and no other.
-options:
-  _input:
-    description: The relays, from the P(mailops.postfix.smarthost_relays#filter) filter.
-    type: list
-    elements: dict
-    required: true
+extends_documentation_fragment:
+  - mailops.postfix.filter.relays
 """
 
 EXAMPLES = r"""
@@ -35,9 +31,7 @@ _value:
   type: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_sasl_table
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_sasl_table": smarthost_sasl_table}
+FilterModule = filter_module(smarthost_sasl_table)

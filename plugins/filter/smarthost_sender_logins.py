@@ -13,16 +13,10 @@ description:
     the users comma-separated, names and addresses in lower case.
   - A user's addresses are its C(addresses) (addresses and C(@domain)s), by default its name when the name is an
     address, else C(name@domain).
-positional: domain
+extends_documentation_fragment:
+  - mailops.postfix.filter.sasl_users
 options:
-  _input:
-    description: smarthost_sasl_users.
-    type: list
-    elements: dict
-    required: true
   domain:
-    description: The domain of the default address C(name@domain), e.g. postfix_mydomain.
-    type: str
     required: true
 """
 
@@ -39,9 +33,7 @@ _value:
   type: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_sender_logins
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_sender_logins": smarthost_sender_logins}
+FilterModule = filter_module(smarthost_sender_logins)

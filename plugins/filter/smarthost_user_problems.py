@@ -15,16 +15,10 @@ description:
     slow hash (C({SHA512-CRYPT}), C({SHA256-CRYPT}), C({BLF-CRYPT}), C({ARGON2I}), C({ARGON2ID})) and never
     C({PLAIN}) or another scheme that keeps the password in clear, that C(password) is not a C({PLAIN}) hash, and
     the syntax of C(addresses).
-positional: domain
+extends_documentation_fragment:
+  - mailops.postfix.filter.sasl_users
 options:
-  _input:
-    description: smarthost_sasl_users.
-    type: list
-    elements: dict
-    required: true
   domain:
-    description: The domain of the default address C(name@domain).
-    type: str
     default: ""
 """
 
@@ -43,9 +37,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_user_problems
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_user_problems": smarthost_user_problems}
+FilterModule = filter_module(smarthost_user_problems)

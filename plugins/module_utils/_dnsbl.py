@@ -549,3 +549,91 @@ def listed_message(results: list[dict]) -> str:
         by_address.setdefault(result["address"], []).append(detail)
     parts = [f"{address} on {', '.join(where)}" for address, where in by_address.items()]
     return "listed on DNSBL: " + "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Lookups: what a run asks, and its report
+
+
+class Lookup:
+    """One query name to resolve: an address on a list, or a health probe."""
+
+    __slots__ = ("a", "probe", "qname", "spec", "target", "txt")
+
+    def __init__(self, target: Target, spec: ListSpec, qname: str, probe: bool = False) -> None:
+        self.target = target
+        self.spec = spec
+        self.qname = qname
+        self.probe = probe
+        self.a: Outcome | None = None
+        self.txt: Outcome | None = None
+
+
+def build_lookups(targets: list[Target], specs: list[ListSpec], health_check: bool) -> list[Lookup]:
+    lookups = []
+    for target in targets:
+        for spec in specs:
+            if spec.type == target.list_type:
+                lookups.append(Lookup(target, spec, query_name(target, spec.zone)))
+    if health_check:
+        done = set()
+        for spec in specs:
+            if spec.zone in done:
+                continue
+            done.add(spec.zone)
+            for probe in HEALTH_PROBES[spec.type]:
+                target = parse_target(probe)
+                lookups.append(Lookup(target, spec, query_name(target, spec.zone), probe=True))
+    return lookups
+
+
+def report(lookups: list[Lookup], specs: list[ListSpec], health_check: bool) -> tuple[list[dict], dict[str, dict]]:
+    results = []
+    for lookup in lookups:
+        if lookup.probe:
+            continue
+        verdict = classify(lookup.a, lookup.spec)
+        results.append(
+            {
+                "address": lookup.target.text.strip(),
+                "list": lookup.spec.name,
+                "zone": lookup.spec.zone,
+                "query": lookup.qname,
+                "status": verdict.status,
+                "codes": list(verdict.codes),
+                "reason": txt_reason(lookup.txt) if verdict.status == LISTED else None,
+                "error": verdict.error,
+            }
+        )
+
+    lists: dict[str, dict] = {}
+    for spec in specs:
+        if spec.zone not in lists:
+            lists[spec.zone] = {
+                "healthy": None,
+                "reason": "not checked (health_check=false)",
+                "type": spec.type,
+                "names": [],
+                "probes": {},
+            }
+        lists[spec.zone]["names"].append(spec.name)
+    if health_check:
+        probes: dict[str, dict[str, t.Any]] = {}
+        for lookup in lookups:
+            if lookup.probe:
+                probes.setdefault(lookup.spec.zone, {})[lookup.target.value] = (
+                    lookup.spec,
+                    classify(lookup.a, lookup.spec, apply_filter=False),
+                )
+        for zone, by_probe in probes.items():
+            spec = next(iter(by_probe.values()))[0]
+            positive, negative = (by_probe[name][1] for name in HEALTH_PROBES[spec.type])
+            healthy, reason = health_verdict(spec, positive, negative)
+            lists[zone]["healthy"] = healthy
+            lists[zone]["reason"] = reason
+            lists[zone]["probes"] = {
+                name: {"status": verdict.status, "codes": list(verdict.codes), "error": verdict.error}
+                for name, (_spec, verdict) in by_probe.items()
+            }
+        apply_health(results, lists)
+    return results, lists

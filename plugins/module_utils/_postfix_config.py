@@ -22,6 +22,8 @@ A fragment is a mapping with these keys, all optional but ``name``:
 ``lists``       composed list parameters: ``{param: [{name, order, value}]}``.
                 Entries from all fragments are sorted by (order, name) and
                 joined; an entry with ``state: absent`` removes that name.
+                An entry without ``order`` takes the one that the registry
+                (_restrictions.ORDER) gives its name; neither is an error.
 ``acknowledge`` entries that the open-relay guard (see _relay_guard) lets
                 pass: the exact entry as a string, or ``{entry, service,
                 parameter}``; the acknowledgements of all fragments apply.
@@ -39,6 +41,11 @@ from ansible_collections.mailops.postfix.plugins.module_utils._relay_guard impor
     RelayGuardError,
     check_services,
     normalize_acknowledgements,
+)
+from ansible_collections.mailops.postfix.plugins.module_utils._restrictions import (
+    UnknownOrder,
+    order_of,
+    registered_order,
 )
 
 MASTER_COLUMNS = ("private", "unpriv", "chroot", "wakeup", "maxproc")
@@ -92,6 +99,30 @@ def _check_parameters(fragment_name: str, section: str, params: t.Any) -> dict[s
     return result
 
 
+def _entry_order(fragment_name: str, param: str, entry: dict[str, t.Any], state: str) -> int:
+    """The entry's order: its own, else the registry's for its name (module_utils/_restrictions.py).
+
+    An absent entry needs none: it removes the entry of its name wherever it stands.
+    """
+    if entry.get("order") is None:
+        order = registered_order(param, str(entry["name"]))
+        if order is not None:
+            return order
+        if state == "absent":
+            return 0
+        try:
+            return order_of(param, str(entry["name"]))
+        except UnknownOrder as exc:
+            raise ConfigError(f"fragment {fragment_name}: {exc}") from None
+    try:
+        return int(entry["order"])
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"fragment {fragment_name}: lists.{param} entry {entry['name']}: "
+            f"order must be an integer, got {entry.get('order')!r}"
+        ) from None
+
+
 def _check_list_entries(fragment_name: str, lists: t.Any) -> dict[str, list[dict[str, t.Any]]]:
     if lists is None:
         return {}
@@ -114,14 +145,8 @@ def _check_list_entries(fragment_name: str, lists: t.Any) -> dict[str, list[dict
                 )
             if state == "present" and not _value_text(entry.get("value")).strip():
                 raise ConfigError(f"fragment {fragment_name}: lists.{param} entry {entry['name']} has no value")
-            try:
-                order = int(entry.get("order", 50))
-            except (TypeError, ValueError):
-                raise ConfigError(
-                    f"fragment {fragment_name}: lists.{param} entry {entry['name']}: "
-                    f"order must be an integer, got {entry.get('order')!r}"
-                ) from None
             _one_line(f"fragment {fragment_name}: lists.{param} entry {entry['name']}", _value_text(entry.get("value")))
+            order = _entry_order(fragment_name, param, entry, state)
             checked.append(
                 {
                     "name": str(entry["name"]),

@@ -2,18 +2,29 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Pure logic of the mailops.postfix.postmap module (no I/O).
+"""The mailops.postfix.postmap module's engine. Private to the collection.
 
-Rendering of table sources, validation of entries, parsing of Postfix's
-warnings into line numbers, names of compiled files, entry counting and the
-decision whether a table must be rebuilt. Private to the collection.
+Pure logic first (no I/O): the options, rendering of table sources,
+validation of entries, parsing of Postfix's warnings into line numbers,
+names of compiled files, entry counting and the decision whether a table
+must be rebuilt. Then the I/O: :class:`Table` brings one table to its state
+(staged, built and checked by Postfix through ``_cmd``, renamed into place),
+and :func:`apply_tables` runs the module.
 """
 
 from __future__ import annotations
 
 import collections.abc
+import os
 import re
+import stat
+import tempfile
 import typing as t
+
+from ansible_collections.mailops.postfix.plugins.module_utils import _cmd
+
+if t.TYPE_CHECKING:
+    from ansible.module_utils.basic import AnsibleModule
 
 HEADER = "# Managed by Ansible (mailops.postfix.postmap)"
 
@@ -47,6 +58,55 @@ MAX_DIFF_SIZE = 256 * 1024
 # Options of a table that `tables` items inherit from the top level.
 INHERITED_OPTIONS = ("type", "aliases", "owner", "group", "mode", "state")
 TABLE_OPTIONS = ("path", "entries", "src", "verify", *INHERITED_OPTIONS)
+
+# The options of one table, declared once: the suboptions of `tables`, and
+# (with the defaults below, path not required) the module's top level.
+TABLE_OPTION_SPEC: dict[str, dict[str, t.Any]] = {
+    "path": {"type": "path", "required": True},
+    "type": {"type": "str", "choices": list(MAP_TYPES)},
+    "entries": {"type": "raw"},
+    "src": {"type": "path"},
+    "aliases": {"type": "bool"},
+    "owner": {"type": "str"},
+    "group": {"type": "str"},
+    "mode": {"type": "raw"},
+    "state": {"type": "str", "choices": ["present", "absent"]},
+    "verify": {"type": "list", "elements": "str"},
+}
+# Top-level defaults; a `tables` item that leaves an inherited option unset takes the top-level value.
+TOP_LEVEL_DEFAULTS: dict[str, t.Any] = {"path": None, "type": "hash", "aliases": False, "state": "present"}
+
+
+def _top_level_option(name: str, spec: dict[str, t.Any]) -> dict[str, t.Any]:
+    if name not in TOP_LEVEL_DEFAULTS:
+        return dict(spec)
+    option = {key: value for key, value in spec.items() if key != "required"}
+    if TOP_LEVEL_DEFAULTS[name] is not None:
+        option["default"] = TOP_LEVEL_DEFAULTS[name]
+    return option
+
+
+# The keyword arguments of AnsibleModule for the postmap module.
+ARGUMENT_SPEC: dict[str, t.Any] = {
+    "argument_spec": {
+        **{name: _top_level_option(name, spec) for name, spec in TABLE_OPTION_SPEC.items()},
+        "config_dir": {"type": "path"},
+        "tables": {
+            "type": "list",
+            "elements": "dict",
+            "options": TABLE_OPTION_SPEC,
+            "mutually_exclusive": [("entries", "src")],
+        },
+    },
+    "mutually_exclusive": [
+        ("path", "tables"),
+        ("entries", "src"),
+        ("tables", "entries"),
+        ("tables", "src"),
+        ("tables", "verify"),
+    ],
+    "required_one_of": [("path", "tables")],
+}
 
 
 class TableError(Exception):
@@ -429,3 +489,380 @@ def build_diff(path: str, before: bytes | None, after: bytes | None, max_size: i
     diff["before"] = before.decode("utf-8", errors="replace")
     diff["after"] = after.decode("utf-8", errors="replace")
     return diff
+
+
+# ---------------------------------------------------------------------------
+# Applying tables (I/O; commands through _cmd)
+
+
+class Failure(Exception):
+    """A table failed; ``details`` go into fail_json (rc, stdout, stderr, cmd)."""
+
+    def __init__(self, msg: str, **details: t.Any) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.details = details
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _fsync(path: str) -> None:
+    """Flush a staged file to disk before it is renamed over the old one, so a
+    crash never leaves a renamed but empty or partial table."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_directory(path: str) -> None:
+    """Make the renames themselves durable."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+class Table:
+    """Bring one table to its desired state."""
+
+    def __init__(
+        self, module: AnsibleModule, spec: dict[str, t.Any], config_dir: str | None, rendered: bytes | None
+    ) -> None:
+        self.module = module
+        self.spec = spec
+        self.path: str = spec["path"]
+        self.type: str = spec["type"]
+        self.aliases: bool = spec["aliases"]
+        self.map = map_name(self.type, self.path)
+        self.label = f"{self.type} {'aliases ' if self.aliases else ''}table {self.path}"
+        self.compiled = compiled_path(self.path, self.type)
+        self.config_dir = config_dir
+        self.rendered = rendered
+        self.result: dict[str, t.Any] = {
+            "path": self.path,
+            "map": self.map,
+            "type": self.type,
+            "state": spec["state"],
+            "changed": False,
+            "built": False,
+            "entries": 0,
+            "compiled": self.compiled,
+            "verified": None,
+        }
+        self.diff: dict[str, t.Any] | None = None
+
+    # -- Postfix -----------------------------------------------------------
+
+    def _postfix(self, *args: str) -> list[str]:
+        argv = [builder(self.aliases)]
+        if self.config_dir:
+            argv += ["-c", self.config_dir]
+        return argv + list(args)
+
+    def _fail_problems(self, stderr: str, staged: str, data: bytes, argv: list[str], rc: int, stdout: str) -> None:
+        """Fail if Postfix complained about the table at ``staged`` (whose source is ``data``)."""
+        problems, _dummy = parse_problems(stderr, staged)
+        if problems:
+            text = data.decode("utf-8", errors="replace")
+            problems = locate_problems(problems, text, self.aliases)
+            msg = describe_problems(f"{self.label} is invalid", problems, text)
+            if staged != self.path:
+                msg += f" (nothing was installed at {self.path})"
+            raise Failure(msg, **_cmd.failure_details(argv, rc, stdout, stderr))
+
+    def compile(self, staged: str, data: bytes) -> None:
+        """Build ``type:staged`` (creates staged + suffix) under umask 077."""
+        argv = self._postfix(f"{self.type}:{staged}")
+        rc, out, err = _cmd.run(self.module, argv, check_rc=False, umask=0o077)
+        self._fail_problems(err, staged, data, argv, rc, out)
+        if rc != 0:
+            msg = _cmd.failure_message(argv, rc, err, out, f"Building {self.label} failed")
+            raise Failure(msg, **_cmd.failure_details(argv, rc, out, err))
+
+    def query(self, target: str, data: bytes) -> dict[str, str]:
+        """Look up the verify keys (or a probe key) in ``type:target``; fail on Postfix warnings or missing keys.
+
+        ``data`` is the source text of ``target`` (for line numbers in messages).
+        """
+        keys: list[str] = self.spec["verify"]
+        argv = self._postfix("-q", "-", f"{self.type}:{target}")
+        rc, out, err = _cmd.run(self.module, argv, data=query_input(keys), check_rc=False)
+        self._fail_problems(err, target, data, argv, rc, out)
+        fatal = [line for line in err.splitlines() if ": fatal: " in line or ": panic: " in line]
+        if fatal or rc not in (0, 1):
+            msg = _cmd.failure_message(argv, rc, err, out, f"Looking up keys in {self.label} failed")
+            raise Failure(msg, **_cmd.failure_details(argv, rc, out, err))
+        found = parse_query_output(out, self.aliases)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            keys_text = ", ".join(repr(key) for key in missing)
+            msg = f"{self.label}: verify key(s) {keys_text} did not resolve with {builder(self.aliases)} -q"
+            raise Failure(msg, **_cmd.failure_details(argv, rc, out, err))
+        return {key: found[key] for key in keys}
+
+    # -- files -------------------------------------------------------------
+
+    def stage(self, directory: str, data: bytes) -> str:
+        """Write ``data`` to a new private (0600) temporary file in ``directory``."""
+        fd, staged = tempfile.mkstemp(prefix=f".{os.path.basename(self.path)}.", suffix=".mailops", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            self.cleanup(staged)
+            raise Failure(f"{self.label}: cannot write the temporary source {staged}: {exc}") from exc
+        return staged
+
+    @staticmethod
+    def cleanup(staged: str) -> None:
+        _remove(staged)
+        for suffix in BUILD_LEFTOVER_SUFFIXES:
+            _remove(staged + suffix)
+
+    def file_args(self, path: str, owner: t.Any, group: t.Any, mode: t.Any) -> dict[str, t.Any]:
+        return {
+            "path": path,
+            "owner": owner,
+            "group": group,
+            "mode": mode,
+            "attributes": None,
+            "secontext": [None, None, None],
+        }
+
+    def source_args(self, path: str, current: os.stat_result | None) -> dict[str, t.Any]:
+        """Owner, group and mode for the source: options, else those of the current source, else defaults."""
+        spec = self.spec
+        owner, group, mode = spec["owner"], spec["group"], spec["mode"]
+        if current is not None:
+            owner = current.st_uid if owner is None else owner
+            group = current.st_gid if group is None else group
+            mode = stat.S_IMODE(current.st_mode) if mode is None else mode
+        elif mode is None:
+            mode = _default_mode()
+        return self.file_args(path, owner, group, mode)
+
+    def compiled_args(self, path: str, source: os.stat_result | None) -> dict[str, t.Any]:
+        """Owner, group and mode for the compiled file: the same as the source's."""
+        if source is None:
+            return self.source_args(path, None)
+        if self.module.check_mode:
+            # The source has not been changed: apply the options to its current attributes.
+            return self.source_args(path, source)
+        return self.file_args(path, source.st_uid, source.st_gid, stat.S_IMODE(source.st_mode))
+
+    def set_attrs(self, args: dict[str, t.Any]) -> bool:
+        try:
+            return self.module.set_fs_attributes_if_different(args, False)
+        except Exception as exc:  # set_*_if_different fail_json themselves; this catches OSError and lookups
+            raise Failure(f"{self.label}: cannot set owner, group or mode of {args['path']}: {exc}") from exc
+
+    # -- states ------------------------------------------------------------
+
+    def desired(self) -> bytes:
+        if self.rendered is not None:
+            return self.rendered
+        src = self.spec["src"]
+        try:
+            with open(src, "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            raise Failure(f"{self.label}: src {src} does not exist") from None
+        except OSError as exc:
+            raise Failure(f"{self.label}: cannot read src {src}: {exc}") from exc
+
+    def current(self) -> tuple[bytes | None, os.stat_result | None]:
+        if os.path.islink(self.path):
+            raise Failure(f"{self.label}: {self.path} is a symbolic link; give the path of the file itself")
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read(), os.fstat(handle.fileno())
+        except FileNotFoundError:
+            return None, None
+        except IsADirectoryError:
+            raise Failure(f"{self.label}: {self.path} is a directory") from None
+        except OSError as exc:
+            raise Failure(f"{self.label}: cannot read {self.path}: {exc}") from exc
+
+    def absent(self) -> None:
+        existing = [path for path in (self.path, self.compiled) if path and os.path.lexists(path)]
+        if self.module._diff:
+            before = None
+            if os.path.isfile(self.path) and not os.path.islink(self.path):
+                before, _dummy = self.current()
+            self.diff = build_diff(self.path, before, None)
+        if not existing:
+            return
+        self.result["changed"] = True
+        if self.module.check_mode:
+            return
+        for path in existing:
+            try:
+                os.unlink(path)
+            except OSError as exc:
+                raise Failure(f"{self.label}: cannot remove {path}: {exc}") from exc
+
+    def present(self) -> None:
+        module = self.module
+        directory = os.path.dirname(self.path)
+        if not os.path.isdir(directory):
+            raise Failure(f"{self.label}: directory {directory} does not exist")
+        desired = self.desired()
+        current, current_stat = self.current()
+        content_changed = current != desired
+        compiled_stat = _stat(self.compiled) if self.compiled else None
+        build = must_build(
+            self.type,
+            content_changed,
+            current_stat.st_mtime_ns if current_stat else None,
+            compiled_stat.st_mtime_ns if compiled_stat else None,
+        )
+        # Uncompiled tables are validated by opening the new source with Postfix.
+        validate = content_changed and not needs_compile(self.type)
+        verify = bool(self.spec["verify"])
+        self.result["entries"] = count_entries(desired)
+        self.result["built"] = build
+        if module._diff:
+            self.diff = build_diff(self.path, current, desired)
+
+        if module.check_mode:
+            # Same checks as a real run, in Ansible's private temporary directory;
+            # a stale compiled file of an unchanged source is rebuilt only to verify keys.
+            stage_in = module.tmpdir if content_changed or (build and verify) else None
+        else:
+            stage_in = directory if content_changed or build else None
+
+        attrs_changed = False
+        if stage_in is None:
+            if verify:
+                self.result["verified"] = self.query(self.path, desired)
+            attrs_changed = self.set_attrs(self.source_args(self.path, current_stat)) if current_stat else False
+            if self.compiled and compiled_stat is not None and not build:
+                source_stat = current_stat if module.check_mode else os.stat(self.path)
+                attrs_changed = self.set_attrs(self.compiled_args(self.compiled, source_stat)) or attrs_changed
+        else:
+            # Unchanged content (a rebuild only) is staged too: the build must not
+            # rewrite the live compiled file in place.
+            staged = self.stage(stage_in, desired)
+            try:
+                if build:
+                    self.compile(staged, desired)
+                if verify or validate:
+                    verified = self.query(staged, desired)
+                    self.result["verified"] = verified if verify else None
+                if module.check_mode:
+                    if current_stat is not None:
+                        attrs_changed = self.set_attrs(self.source_args(self.path, current_stat))
+                else:
+                    self.install(staged, content_changed, build, current_stat)
+            except OSError as exc:
+                raise Failure(f"{self.label}: cannot install the new table: {exc}") from exc
+            finally:
+                self.cleanup(staged)
+
+        self.result["changed"] = content_changed or build or attrs_changed
+
+    def install(self, staged: str, content_changed: bool, build: bool, current_stat: os.stat_result | None) -> None:
+        """Give the staged files their owner, group and mode, and rename them into place.
+
+        The compiled file is renamed first, then the source. The source keeps
+        the older mtime (it was written before the build), and a crash between
+        the two renames leaves the old source, which the next run rewrites and
+        builds again.
+        """
+        if content_changed:
+            self.set_attrs(self.source_args(staged, current_stat))
+            source_stat = os.stat(staged)
+        else:
+            self.set_attrs(self.source_args(self.path, current_stat))
+            source_stat = os.stat(self.path)
+        if build and self.compiled:
+            staged_compiled = compiled_path(staged, self.type)
+            self.set_attrs(self.compiled_args(staged_compiled, source_stat))
+            _fsync(staged_compiled)
+            os.replace(staged_compiled, self.compiled)
+        if content_changed:
+            _fsync(staged)
+            os.replace(staged, self.path)
+        if (build and self.compiled) or content_changed:
+            _fsync_directory(os.path.dirname(self.path) or ".")
+
+    def run(self) -> None:
+        if self.spec["state"] == "absent":
+            self.absent()
+        else:
+            self.present()
+
+
+def apply_tables(module: AnsibleModule) -> dict[str, t.Any]:
+    """Bring every table of the module's parameters to its state; return the module's result."""
+    results: list[dict[str, t.Any]] = []
+
+    def fail(msg: str, **details: t.Any) -> t.NoReturn:
+        module.fail_json(msg=msg, changed=any(result["changed"] for result in results), tables=results, **details)
+
+    try:
+        specs = resolve_tables(module.params)
+        # Render and check every table's entries before touching any file.
+        rendered: list[bytes | None] = []
+        for spec in specs:
+            if spec["state"] == "present" and spec["entries"] is not None:
+                items = normalize_entries(spec["entries"], spec["type"], spec["aliases"], spec["path"])
+                rendered.append(render_source(items, spec["aliases"]).encode("utf-8"))
+            else:
+                rendered.append(None)
+    except TableError as exc:
+        fail(str(exc))
+
+    # Debian's "No configuration" install has no main.cf, which postmap and
+    # postalias must read: a host not configured yet (a first run in check
+    # mode, say) gets an empty one in a temporary directory.
+    config_dir = module.params["config_dir"]
+    if config_dir is None and not os.path.exists("/etc/postfix/main.cf"):
+        config_dir = os.path.join(module.tmpdir, "postfix-empty")
+        os.makedirs(config_dir, exist_ok=True)
+        with open(os.path.join(config_dir, "main.cf"), "w", encoding="utf-8"):
+            pass
+
+    diffs = []
+    for spec, data in zip(specs, rendered, strict=False):
+        table = Table(module, spec, config_dir, data)
+        try:
+            table.run()
+        except TableError as exc:
+            fail(str(exc))
+        except Failure as exc:
+            fail(exc.msg, **exc.details)
+        results.append(table.result)
+        if table.diff is not None:
+            diffs.append(table.diff)
+
+    output: dict[str, t.Any] = {"changed": any(result["changed"] for result in results), "tables": results}
+    if module._diff:
+        output["diff"] = diffs if module.params["tables"] is not None else (diffs[0] if diffs else {})
+    return output

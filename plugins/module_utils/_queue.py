@@ -4,19 +4,24 @@
 """Logic of the queue module: parsing ``postqueue -j`` records, selecting
 messages, summarising them like qshape(1), and reading postsuper(1)'s report.
 
-All of it is pure and unit tested, except the two small process helpers at
-the end (LineSource and LineSink), which stream a command's output and feed
-a command's input without holding either in memory or deadlocking on pipes.
+All of it is pure and unit tested, except the commands at the end, which
+stream ``postqueue -j`` through the selection and feed the selected ids to
+one ``postsuper -X -`` batch; they run through ``_cmd`` (``stream`` and
+``feed``), which holds neither in memory nor deadlocks on pipes.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import subprocess
-import tempfile
+import time
 import typing as t
 from dataclasses import dataclass, field
+
+from ansible_collections.mailops.postfix.plugins.module_utils import _cmd
+
+if t.TYPE_CHECKING:
+    from ansible.module_utils.basic import AnsibleModule
 
 QUEUE_NAMES: tuple[str, ...] = ("maildrop", "incoming", "active", "deferred", "hold")
 
@@ -49,7 +54,7 @@ GUARDED_ACTIONS: frozenset[str] = frozenset(("delete", "hold", "requeue"))
 # Age buckets of qshape(1), in minutes: a message of age A falls in the first
 # bucket N with A < N minutes, or in "1280+".
 AGE_BUCKETS: tuple[int, ...] = (5, 10, 20, 40, 80, 160, 320, 640, 1280)
-AGE_LABELS: tuple[str, ...] = (*tuple(str(b) for b in AGE_BUCKETS), "%d+" % AGE_BUCKETS[-1])
+AGE_LABELS: tuple[str, ...] = (*tuple(str(b) for b in AGE_BUCKETS), f"{AGE_BUCKETS[-1]}+")
 
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION_RE = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
@@ -82,16 +87,20 @@ class QueueOptionError(ValueError):
 # Option parsing
 
 
+def _given_int(value: t.Any, option: str, kind: str, expected: str) -> int | None:
+    """``value`` when it is an int (not a boolean) of 0 or more; None for None and any other type."""
+    if isinstance(value, bool):
+        raise QueueOptionError(option, f"expected {expected}, got a boolean")
+    if isinstance(value, int) and value < 0:
+        raise QueueOptionError(option, f"a {kind} cannot be negative ({value})")
+    return value if isinstance(value, int) else None
+
+
 def parse_duration(value: t.Any, option: str) -> int | None:
     """Seconds from an int, a digit string, or a duration such as ``2h``, ``3d`` or ``1h30m``."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise QueueOptionError(option, "expected seconds or a duration such as 2h or 3d, got a boolean")
-    if isinstance(value, int):
-        if value < 0:
-            raise QueueOptionError(option, "a duration cannot be negative (%d)" % value)
-        return value
+    seconds = _given_int(value, option, "duration", "seconds or a duration such as 2h or 3d")
+    if seconds is not None or value is None:
+        return seconds
     text = str(value).strip()
     if text.isdigit():
         return int(text)
@@ -112,14 +121,9 @@ def parse_duration(value: t.Any, option: str) -> int | None:
 
 def parse_size(value: t.Any, option: str) -> int | None:
     """Bytes from an int or a string such as ``512``, ``10k``, ``5M`` or ``1G`` (units of 1024)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise QueueOptionError(option, "expected a size in bytes, got a boolean")
-    if isinstance(value, int):
-        if value < 0:
-            raise QueueOptionError(option, "a size cannot be negative (%d)" % value)
-        return value
+    size = _given_int(value, option, "size", "a size in bytes")
+    if size is not None or value is None:
+        return size
     match = _SIZE_RE.match(str(value).strip())
     if not match:
         raise QueueOptionError(
@@ -266,13 +270,13 @@ def build_filters(params: t.Mapping[str, t.Any]) -> Filters:
     max_age = parse_duration(params.get("max_age"), "max_age")
     if min_age is not None and max_age is not None and min_age > max_age:
         raise QueueOptionError(
-            "min_age", "min_age (%ds) is greater than max_age (%ds): nothing can match" % (min_age, max_age)
+            "min_age", f"min_age ({min_age}s) is greater than max_age ({max_age}s): nothing can match"
         )
     min_size = parse_size(params.get("min_size"), "min_size")
     max_size = parse_size(params.get("max_size"), "max_size")
     if min_size is not None and max_size is not None and min_size > max_size:
         raise QueueOptionError(
-            "min_size", "min_size (%d) is greater than max_size (%d): nothing can match" % (min_size, max_size)
+            "min_size", f"min_size ({min_size}) is greater than max_size ({max_size}): nothing can match"
         )
     reason = params.get("reason")
     return Filters(
@@ -538,91 +542,108 @@ def counts_after(before: t.Mapping[str, int], action: str, moved: t.Mapping[str,
 
 
 # --------------------------------------------------------------------------
-# Processes (I/O). The module calls these instead of subprocess directly.
+# Commands: postqueue and postsuper, through _cmd.
+
+# postsuper -d looks in maildrop only when told to; the others use postsuper's default queues.
+DELETE_QUEUES: tuple[str, ...] = ("hold", "incoming", "active", "deferred", "maildrop")
 
 
-class LineSource:
-    """Run a command and iterate over its standard output, one decoded line at a time.
+class Postsuper:
+    """One postsuper batch (``postsuper -X -``), started at the first id and fed while the queue is read."""
 
-    stderr goes to a temporary file, so a command that writes much to it can
-    never block on a full pipe. After the iteration, close() returns
-    (rc, stderr). Used as a context manager, the command is killed if the
-    consumer stops early with an exception.
-    """
+    def __init__(self, module: AnsibleModule, action: str) -> None:
+        self.module = module
+        self.args = ["postsuper", POSTSUPER_FLAGS[action], "-", *(DELETE_QUEUES if action == "delete" else ())]
+        self.sink: _cmd.LineSink | None = None
 
-    def __init__(self, cmd: list[str], env: t.Mapping[str, str] | None = None) -> None:
-        self.cmd = cmd
-        self._errors = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
-        self._proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._errors, env=env, close_fds=True
-        )
+    def add(self, queue_id: str) -> None:
+        if self.sink is None:
+            self.sink = _cmd.feed(self.module, self.args)
+        self.sink.write(queue_id)
 
-    def __iter__(self) -> t.Iterator[str]:
-        for raw in self._proc.stdout:
-            yield raw.decode("utf-8", errors="replace")
-
-    def close(self) -> tuple[int, str]:
-        if self._proc.stdout is not None:
-            self._proc.stdout.close()
-        rc = self._proc.wait()
-        self._errors.seek(0)
-        stderr = self._errors.read().decode("utf-8", errors="replace")
-        self._errors.close()
-        return rc, stderr
-
-    def __enter__(self) -> LineSource:
-        return self
-
-    def __exit__(self, exc_type: t.Any, exc: t.Any, tb: t.Any) -> None:
-        if exc_type is not None and self._proc.poll() is None:
-            self._proc.kill()
-            self.close()
+    def finish(self) -> int:
+        """End the batch; return the count postsuper reports (0 when no id was given)."""
+        if self.sink is None:
+            return 0
+        sink, self.sink = self.sink, None
+        rc, stdout, stderr = sink.close()
+        if rc != 0:
+            detail = _cmd.tail(stderr.strip()) or "no error message"
+            msg = f"'{_cmd.command_line(sink.argv)}' failed with rc {rc} on {sink.lines} queue id(s): {detail}"
+            self.module.fail_json(msg=msg, **_cmd.failure_details(sink.argv, rc, stdout, stderr))
+        total, named = parse_postsuper_output(stderr + "\n" + stdout)
+        return total if total is not None else len(named)
 
 
-class LineSink:
-    """Start a command and write lines to its standard input as they come, such as ``postsuper -d -``.
-
-    stdout and stderr go to temporary files: postsuper prints a line per
-    message, and with pipes that nobody reads while ids are still being
-    written, a large batch would deadlock. close() ends the input and returns
-    (rc, stdout, stderr). Writing to a command that has died does not raise;
-    close() then reports its status.
-    """
-
-    def __init__(self, cmd: list[str], env: t.Mapping[str, str] | None = None) -> None:
-        self.cmd = cmd
-        self.lines = 0
-        self._broken = False
-        self._out = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
-        self._err = tempfile.TemporaryFile()  # pylint: disable=consider-using-with
-        self._proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            cmd, stdin=subprocess.PIPE, stdout=self._out, stderr=self._err, env=env, close_fds=True
-        )
-
-    def write(self, line: str) -> None:
-        if self._broken:
-            return
-        try:
-            self._proc.stdin.write(line.encode("utf-8") + b"\n")
-            self.lines += 1
-        except (BrokenPipeError, OSError):
-            self._broken = True
-
-    def close(self) -> tuple[int, str, str]:
-        if self._proc.stdin is not None:
+def stream_queue(module: AnsibleModule, selection: Selection, batch: Postsuper | None = None) -> None:
+    """Feed ``postqueue -j`` to the selection one line at a time, and each id to act on to the batch."""
+    bad_lines = 0
+    first_bad = ""
+    with _cmd.stream(module, ["postqueue", "-j"]) as source:
+        for number, line in enumerate(source, start=1):
             try:
-                self._proc.stdin.close()
-            except (BrokenPipeError, OSError):
-                pass
-        rc = self._proc.wait()
-        results = []
-        for handle in (self._out, self._err):
-            handle.seek(0)
-            results.append(handle.read().decode("utf-8", errors="replace"))
-            handle.close()
-        return rc, results[0], results[1]
+                record = parse_record(line)
+            except ValueError as exc:
+                bad_lines += 1
+                if not first_bad:
+                    first_bad = f"line {number}: {exc}: {line.strip()[:200]}"
+                continue
+            if record is None:
+                continue
+            targets = len(selection.targets)
+            selection.feed(record)
+            if batch is not None and len(selection.targets) > targets:
+                batch.add(selection.targets[-1])
+        rc, stderr = source.close()
+    if rc != 0:
+        acted = batch.finish() if batch is not None else 0
+        already = f"; {acted} message(s) selected before the failure were already acted on" if acted else ""
+        module.fail_json(
+            msg=f"Reading the queue with '{_cmd.command_line(source.argv)}' failed with rc {rc}"
+            f" (postqueue -j needs Postfix 3.1 or later): {stderr.strip()}{already}",
+            acted=acted,
+            **_cmd.failure_details(source.argv, rc, "", stderr),
+        )
+    if bad_lines:
+        module.warn(
+            f"Skipped {bad_lines} line(s) of 'postqueue -j' output that are not queue file objects; first: {first_bad}"
+        )
 
-    def kill(self) -> None:
-        if self._proc.poll() is None:
-            self._proc.kill()
-        self.close()
+
+def run_flush(module: AnsibleModule, selection: Selection, site: str | None, whole_queue: bool) -> int:
+    """Flush: postqueue -s SITE, postqueue -f, or postqueue -i ID per selected deferred message."""
+    if site is not None:
+        commands = [["postqueue", "-s", site]]
+    elif whole_queue:
+        commands = [["postqueue", "-f"]] if selection.targets else []
+    else:
+        # Postfix has no batch form of -i (it takes one id per call).
+        commands = [["postqueue", "-i", queue_id] for queue_id in selection.targets]
+    for args in commands:
+        _cmd.run(module, args)
+    return len(selection.targets)
+
+
+def wake_pickup(module: AnsibleModule) -> None:
+    """Wake pickup(8) so that requeued mail leaves maildrop now, as postdrop(1) does for new mail.
+
+    postsuper -r moves the files to maildrop but does not wake pickup, which
+    would otherwise find them only at its next periodic scan (60 s by default).
+    """
+    postkick = _cmd.bin_path(module, "postkick", required=False)
+    if postkick is None:
+        module.warn("postkick not found: requeued mail waits for pickup's next scan of maildrop")
+        return
+    rc, stdout, stderr = _cmd.run(module, [postkick, "public", "pickup", "W"], check_rc=False)
+    if rc != 0:
+        module.warn(
+            f"Waking pickup with 'postkick public pickup W' failed (rc {rc}): {(stderr or stdout).strip()};"
+            " requeued mail waits for its next scan of maildrop"
+        )
+
+
+def count_queues(module: AnsibleModule) -> dict[str, int]:
+    """The number of messages in each queue now."""
+    counter = Selection(Filters(), "list", time.time(), limit_messages=0)
+    stream_queue(module, counter)
+    return counter.queue_counts

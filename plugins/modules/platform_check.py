@@ -29,18 +29,10 @@ description:
   - Runs as an action plugin on the controller, and the setup module on the host when facts are missing.
   - The releases are compared by major version (Debian 12.8 is Debian 12); Debian testing and unstable, whose
     version is a code name, are not supported releases.
-author:
-  - mailops.postfix contributors (@mailops)
-attributes:
-  check_mode:
-    description: Runs in check mode exactly as without it; it only reads.
-    support: full
-  diff_mode:
-    description: Nothing changes, so there is no diff.
-    support: none
-  idempotent:
-    description: The module never changes anything.
-    support: full
+extends_documentation_fragment:
+  # First: a fragment extended later gives way to the ones before it.
+  - mailops.postfix.attributes.read_only
+  - mailops.postfix.attributes
 options: {}
 """
 

@@ -16,23 +16,18 @@ description:
   - A configuration that does not validate, that two fragments contradict, or that would make an open relay
     is refused with Postfix's message or the conflict, and the running configuration stays as it was.
   - The roles call this module; you normally do not call it yourself.
-author:
-  - mailops.postfix contributors (@mailops)
 extends_documentation_fragment:
   - mailops.postfix.attributes
 attributes:
   check_mode:
-    support: full
     details:
       - Nothing is written in check mode; the changed status and the diff are those a real run would report.
       - In check mode the new files are validated too, in a temporary directory outside O(config_dir), so a run with
         C(--check) fails where the real run would.
   diff_mode:
-    support: full
     details:
       - Returns the old and new main.cf and master.cf.
   idempotent:
-    support: full
     details:
       - A second run with the same fragments changes nothing.
 options:
@@ -116,6 +111,7 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.mailops.postfix.plugins.module_utils import _cmd
 from ansible_collections.mailops.postfix.plugins.module_utils._postfix_config import (
     ConfigError,
     merge_fragments,
@@ -156,25 +152,19 @@ def load_fragments(module: AnsibleModule, fragments_dir: str, skip: str | None) 
 
 def validate(module: AnsibleModule, stage: str) -> None:
     """Run Postfix's own checks on the staged configuration directory."""
-    postfix = module.get_bin_path("postfix", required=True)
-    postconf = module.get_bin_path("postconf", required=True)
-    env = {"LANG": "C", "LC_ALL": "C"}
     checks = (
-        [postfix, "-c", stage, "check"],
-        [postconf, "-c", stage, "-n"],
-        [postconf, "-c", stage, "-M"],
+        ["postfix", "-c", stage, "check"],
+        ["postconf", "-c", stage, "-n"],
+        ["postconf", "-c", stage, "-M"],
     )
     for cmd in checks:
-        rc, out, err = module.run_command(cmd, environ_update=env)
+        rc, out, err = _cmd.run(module, cmd, check_rc=False)
         problems = [line for line in err.splitlines() if "warning" in line or "fatal" in line or "error" in line]
         if rc != 0 or problems:
             module.fail_json(
                 msg="the new Postfix configuration does not validate; the running configuration was left as it was: "
                 + ("; ".join(problems) or err.strip() or out.strip()),
-                cmd=" ".join(cmd),
-                rc=rc,
-                stdout=out,
-                stderr=err,
+                **_cmd.failure_details(cmd, rc, out, err),
             )
 
 

@@ -20,17 +20,13 @@ description:
     the queue between the listing and the action is not an error, it is just not counted in RV(acted).
   - Every option is checked before the queue is read; an invalid regular expression fails with the option's name and
     Python's error.
-author:
-  - mailops.postfix contributors (@mailops)
 extends_documentation_fragment:
   - mailops.postfix.attributes
 attributes:
   check_mode:
-    support: full
     details:
       - Reads and selects as usual, reports in RV(would_act) what the action would touch, and acts on nothing.
   diff_mode:
-    support: full
     details:
       - Returns the number of messages in each queue before and after the action.
       - In check mode the "after" counts are computed from the selection; otherwise the queue is counted again after
@@ -316,7 +312,6 @@ diff:
     after: {"queue": {"deferred": 0, "hold": 12}}
 """
 
-import os
 import time
 import typing as t
 
@@ -328,154 +323,16 @@ from ansible_collections.mailops.postfix.plugins.module_utils._queue import (
     GUARDED_ACTIONS,
     POSTSUPER_FLAGS,
     QUEUE_NAMES,
-    Filters,
-    LineSink,
-    LineSource,
+    Postsuper,
     QueueOptionError,
     Selection,
     build_filters,
+    count_queues,
     counts_after,
-    parse_postsuper_output,
-    parse_record,
+    run_flush,
+    stream_queue,
+    wake_pickup,
 )
-
-LOCALE_ENV = {"LANG": "C", "LC_ALL": "C", "LC_MESSAGES": "C"}
-# Keep failure output readable when postsuper has printed a line per message.
-MAX_OUTPUT = 4000
-# postsuper -d looks in maildrop only when told to; the others use postsuper's default queues.
-DELETE_QUEUES = ["hold", "incoming", "active", "deferred", "maildrop"]
-
-
-def _tail(text: str) -> str:
-    return text if len(text) <= MAX_OUTPUT else "...\n" + text[-MAX_OUTPUT:]
-
-
-def _env() -> dict[str, str]:
-    return dict(os.environ, **LOCALE_ENV)
-
-
-class Postsuper:
-    """One postsuper batch (``postsuper -X -``), started at the first id and fed while the queue is read."""
-
-    def __init__(self, module: AnsibleModule, path: str, action: str) -> None:
-        self.module = module
-        self.cmd = [path, POSTSUPER_FLAGS[action], "-"] + (DELETE_QUEUES if action == "delete" else [])
-        self.sink: LineSink | None = None
-
-    def add(self, queue_id: str) -> None:
-        if self.sink is None:
-            self.sink = LineSink(self.cmd, env=_env())
-        self.sink.write(queue_id)
-
-    def finish(self) -> int:
-        """End the batch; return the count postsuper reports (0 when no id was given)."""
-        if self.sink is None:
-            return 0
-        rc, stdout, stderr = self.sink.close()
-        given = self.sink.lines
-        self.sink = None
-        if rc != 0:
-            self.module.fail_json(
-                msg="'%s' failed with rc %d on %d queue id(s): %s"
-                % (" ".join(self.cmd), rc, given, _tail(stderr.strip()) or "no error message"),
-                rc=rc,
-                stdout=_tail(stdout),
-                stderr=_tail(stderr),
-                cmd=self.cmd,
-            )
-        total, named = parse_postsuper_output(stderr + "\n" + stdout)
-        return total if total is not None else len(named)
-
-
-def stream_queue(module: AnsibleModule, postqueue: str, selection: Selection, batch: Postsuper | None = None) -> None:
-    """Feed ``postqueue -j`` to the selection one line at a time, and each id to act on to the batch."""
-    cmd = [postqueue, "-j"]
-    bad_lines = 0
-    first_bad = ""
-    with LineSource(cmd, env=_env()) as source:
-        for number, line in enumerate(source, start=1):
-            try:
-                record = parse_record(line)
-            except ValueError as exc:
-                bad_lines += 1
-                if not first_bad:
-                    first_bad = "line %d: %s: %s" % (number, exc, line.strip()[:200])
-                continue
-            if record is None:
-                continue
-            targets = len(selection.targets)
-            selection.feed(record)
-            if batch is not None and len(selection.targets) > targets:
-                batch.add(selection.targets[-1])
-        rc, stderr = source.close()
-    if rc != 0:
-        acted = batch.finish() if batch is not None else 0
-        module.fail_json(
-            msg="Reading the queue with '%s -j' failed with rc %d (postqueue -j needs Postfix 3.1 or later): %s%s"
-            % (
-                postqueue,
-                rc,
-                stderr.strip(),
-                "; %d message(s) selected before the failure were already acted on" % acted if acted else "",
-            ),
-            rc=rc,
-            stdout="",
-            stderr=stderr,
-            cmd=cmd,
-            acted=acted,
-        )
-    if bad_lines:
-        module.warn(
-            "Skipped %d line(s) of 'postqueue -j' output that are not queue file objects; first: %s"
-            % (bad_lines, first_bad)
-        )
-
-
-def run_flush(module: AnsibleModule, postqueue: str, selection: Selection, site: str | None, whole_queue: bool) -> int:
-    """Flush: postqueue -s SITE, postqueue -f, or postqueue -i ID per selected deferred message."""
-    if site is not None:
-        commands = [[postqueue, "-s", site]]
-    elif whole_queue:
-        commands = [[postqueue, "-f"]] if selection.targets else []
-    else:
-        # Postfix has no batch form of -i (it takes one id per call).
-        commands = [[postqueue, "-i", queue_id] for queue_id in selection.targets]
-    for cmd in commands:
-        rc, stdout, stderr = module.run_command(cmd, environ_update=dict(LOCALE_ENV))
-        if rc != 0:
-            module.fail_json(
-                msg="'%s' failed with rc %d: %s"
-                % (" ".join(cmd), rc, stderr.strip() or stdout.strip() or "no error message"),
-                rc=rc,
-                stdout=stdout,
-                stderr=stderr,
-                cmd=cmd,
-            )
-    return len(selection.targets)
-
-
-def wake_pickup(module: AnsibleModule) -> None:
-    """Wake pickup(8) so that requeued mail leaves maildrop now, as postdrop(1) does for new mail.
-
-    postsuper -r moves the files to maildrop but does not wake pickup, which
-    would otherwise find them only at its next periodic scan (60 s by default).
-    """
-    postkick = module.get_bin_path("postkick")
-    if postkick is None:
-        module.warn("postkick not found: requeued mail waits for pickup's next scan of maildrop")
-        return
-    rc, stdout, stderr = module.run_command([postkick, "public", "pickup", "W"], environ_update=dict(LOCALE_ENV))
-    if rc != 0:
-        module.warn(
-            "Waking pickup with 'postkick public pickup W' failed (rc %d): %s; requeued mail waits for its next scan of maildrop"
-            % (rc, (stderr or stdout).strip())
-        )
-
-
-def count_queues(module: AnsibleModule, postqueue: str) -> dict[str, int]:
-    counter = Selection(Filters(), "list", time.time(), limit_messages=0)
-    stream_queue(module, postqueue, counter)
-    return counter.queue_counts
 
 
 def main() -> None:
@@ -517,21 +374,17 @@ def main() -> None:
         module.fail_json(msg="Option site is empty; give the destination to flush")
     for name in ("limit_messages", "limit_domains"):
         if params[name] < 0:
-            module.fail_json(msg="Option %s must be 0 or more, got %d" % (name, params[name]))
+            module.fail_json(msg=f"Option {name} must be 0 or more, got {params[name]}")
     if action in GUARDED_ACTIONS and filters.is_empty() and not params["all"]:
         module.fail_json(
-            msg="action={} needs a selection (one of {}) or all=true to act on every message in the queue".format(
-                action, ", ".join(selection_options)
-            )
+            msg=f"action={action} needs a selection (one of {', '.join(selection_options)})"
+            " or all=true to act on every message in the queue"
         )
 
-    postqueue = module.get_bin_path("postqueue", required=True)
-    batch = None
-    if action in POSTSUPER_FLAGS and not module.check_mode:
-        batch = Postsuper(module, module.get_bin_path("postsuper", required=True), action)
+    batch = Postsuper(module, action) if action in POSTSUPER_FLAGS and not module.check_mode else None
 
     selection = Selection(filters, action, time.time(), limit_messages=params["limit_messages"], site=site)
-    stream_queue(module, postqueue, selection, batch)
+    stream_queue(module, selection, batch)
     before = dict(selection.queue_counts)
 
     would_act = len(selection.targets)
@@ -541,7 +394,7 @@ def main() -> None:
         if action == "requeue" and acted:
             wake_pickup(module)
     elif action == "flush" and not module.check_mode:
-        acted = run_flush(module, postqueue, selection, site, whole_queue=filters.is_empty())
+        acted = run_flush(module, selection, site, whole_queue=filters.is_empty())
 
     changed = action != "list" and (would_act if module.check_mode else acted) > 0
     result: dict[str, t.Any] = dict(
@@ -561,7 +414,7 @@ def main() -> None:
         if module.check_mode:
             after = counts_after(before, action, selection.target_counts)
         elif changed:
-            after = count_queues(module, postqueue)
+            after = count_queues(module)
         else:
             after = dict(before)
         result["diff"] = dict(

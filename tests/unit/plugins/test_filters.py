@@ -76,6 +76,10 @@ def test_restriction_entries():
     assert restriction_entries(["dnsbl.test"], "reject_rbl_client", 500) == [
         {"name": "reject_rbl_client dnsbl.test", "order": 500, "value": "reject_rbl_client dnsbl.test"}
     ]
+    # without an order, the assembler takes it from the registry (module_utils/_restrictions.py)
+    assert restriction_entries(["dnsbl.test"], "reject_rbl_client") == [
+        {"name": "reject_rbl_client dnsbl.test", "value": "reject_rbl_client dnsbl.test"}
+    ]
 
 
 FILTERS = [

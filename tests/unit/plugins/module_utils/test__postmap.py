@@ -464,3 +464,16 @@ def test_build_diff_too_large():
     assert diff == {"before_header": T, "after_header": T, "dst_larger": 10}
     diff = build_diff(T, b"x", b"y" * 11, max_size=10)
     assert diff == {"before_header": T, "after_header": T, "src_larger": 10}
+
+
+def test_table_options_are_declared_once_for_the_top_level_and_tables():
+    from ansible_collections.mailops.postfix.plugins.module_utils._postmap import ARGUMENT_SPEC, TABLE_OPTION_SPEC
+
+    spec = ARGUMENT_SPEC["argument_spec"]
+    assert spec["tables"]["options"] is TABLE_OPTION_SPEC
+    for name, option in TABLE_OPTION_SPEC.items():
+        assert spec[name]["type"] == option["type"]
+        assert spec[name].get("choices") == option.get("choices")
+    assert "required" not in spec["path"] and TABLE_OPTION_SPEC["path"]["required"] is True
+    assert (spec["type"]["default"], spec["aliases"]["default"], spec["state"]["default"]) == ("hash", False, "present")
+    assert all("default" not in option for option in TABLE_OPTION_SPEC.values())

@@ -4,17 +4,12 @@
 from __future__ import annotations
 
 import json
-import signal
-import sys
-import time
 
 import pytest
 
 from ansible_collections.mailops.postfix.plugins.module_utils._queue import (
     AGE_LABELS,
     Filters,
-    LineSink,
-    LineSource,
     QueueOptionError,
     Selection,
     Summary,
@@ -30,27 +25,7 @@ from ansible_collections.mailops.postfix.plugins.module_utils._queue import (
     parse_record,
     parse_size,
 )
-
-NOW = 1_700_000_000
-
-
-def rec(
-    queue_id="A1",
-    queue="deferred",
-    sender="alice@src.test",
-    rcpts=(("bob@x.test", "connection timed out"),),
-    age=0,
-    size=1000,
-):
-    return {
-        "queue_name": queue,
-        "queue_id": queue_id,
-        "arrival_time": NOW - age,
-        "message_size": size,
-        "forced_expire": False,
-        "sender": sender,
-        "recipients": [dict(address=a, **({"delay_reason": r} if r is not None else {})) for a, r in rcpts],
-    }
+from ansible_collections.mailops.postfix.tests.unit.conftest import NOW, rec
 
 
 def filters(**params):
@@ -380,7 +355,7 @@ def test_selection_limit_and_duplicates_and_missing_ids():
     assert sel.targets == ["A0", "A1", "A3"]
     assert sel.queue_ids == ["A0", "A1"]
     assert [m["queue_id"] for m in sel.messages] == ["A0", "A1"]
-    assert sel.messages[0]["age"] == 0
+    assert sel.messages[0]["age"] == 60
     assert sel.truncated
     assert sel.missing_ids == ["GONE"]
     assert sel.summary.messages == 3
@@ -439,72 +414,3 @@ def test_counts_after():
     assert counts_after(before, "flush", {"deferred": 10}) == before
     assert counts_after(before, "list", {}) == before
     assert before["deferred"] == 10  # not modified in place
-
-
-# -- process helpers -------------------------------------------------------
-
-
-def test_line_source_streams_lines_and_keeps_stderr_apart():
-    code = "import sys\nfor i in range(3): print(i)\nsys.stderr.write('warn\\n' * 50000)\nsys.exit(3)"
-    with LineSource([sys.executable, "-c", code]) as source:
-        lines = list(source)
-        rc, stderr = source.close()
-    assert lines == ["0\n", "1\n", "2\n"]
-    assert rc == 3
-    assert stderr.count("warn") == 50000
-
-
-class Hung(Exception):
-    pass
-
-
-def _hung(signum, frame):
-    raise Hung("LineSource did not end the command within 10 s")
-
-
-def test_line_source_kills_the_command_when_the_consumer_fails():
-    # A command that never ends by itself: if LineSource waited for it
-    # instead of killing it, the alarm ends the test as a failure.
-    code = "import sys\nwhile True: print('x' * 100)"
-    previous = signal.signal(signal.SIGALRM, _hung)
-    signal.alarm(10)
-    proc = None
-    started = time.monotonic()
-    try:
-        with pytest.raises(RuntimeError, match="consumer failed"):
-            with LineSource([sys.executable, "-c", code]) as source:
-                proc = source._proc
-                for _dummy in source:
-                    raise RuntimeError("consumer failed")
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-        alive = proc is not None and proc.poll() is None
-        if alive:
-            proc.kill()
-            proc.wait()
-    assert not alive, "the command still runs after the consumer failed"
-    assert proc.returncode == -signal.SIGKILL
-    assert time.monotonic() - started < 10
-
-
-def test_line_sink_big_batch_does_not_deadlock():
-    # Like postsuper: a line on stderr for each line read, far more than a pipe holds.
-    code = "import sys\nn = 0\nfor line in sys.stdin:\n    n += 1\n    sys.stderr.write('postsuper: %s: removed\\n' % line.strip())\nprint(n)"
-    sink = LineSink([sys.executable, "-c", code])
-    for i in range(50000):
-        sink.write(f"ID{i:06d}")
-    rc, stdout, stderr = sink.close()
-    assert rc == 0
-    assert stdout.strip() == "50000"
-    assert sink.lines == 50000
-    assert parse_postsuper_output(stderr)[1][-1] == "ID049999"
-
-
-def test_line_sink_survives_a_command_that_exits_early():
-    sink = LineSink([sys.executable, "-c", "import sys; sys.stderr.write('fatal'); sys.exit(2)"])
-    for i in range(100000):
-        sink.write(f"ID{i:06d}")
-    rc, _stdout, stderr = sink.close()
-    assert rc == 2
-    assert stderr == "fatal"

@@ -20,6 +20,7 @@ import textwrap
 
 import pytest
 
+from ansible_collections.mailops.postfix.plugins.module_utils import _postmap
 from ansible_collections.mailops.postfix.plugins.module_utils._postmap import HEADER
 from ansible_collections.mailops.postfix.plugins.modules import postmap
 from ansible_collections.mailops.postfix.tests.unit.compat import patch_module_args
@@ -354,8 +355,8 @@ def test_staged_files_are_flushed_before_they_are_renamed(env, result, monkeypat
         events.append(("replace", str(src)))
         return real_replace(src, dst)
 
-    monkeypatch.setattr(postmap.os, "fsync", fsync)
-    monkeypatch.setattr(postmap.os, "replace", replace)
+    monkeypatch.setattr(_postmap.os, "fsync", fsync)
+    monkeypatch.setattr(_postmap.os, "replace", replace)
     path = str(env.dir / "access")
     assert env.run({"path": path, "entries": {"a.example": "OK"}}) == 0
     assert result()["changed"] is True

@@ -18,12 +18,12 @@ import os
 import stat
 import sys
 import textwrap
-import time
 
 import pytest
 
 from ansible_collections.mailops.postfix.plugins.modules import queue as queue_module
 from ansible_collections.mailops.postfix.tests.unit.compat import patch_module_args
+from ansible_collections.mailops.postfix.tests.unit.conftest import rec
 
 FAKE = textwrap.dedent("""\
     #!{python}
@@ -75,25 +75,6 @@ FAKE = textwrap.dedent("""\
     with open(queue_file, 'w') as out:
         out.writelines(json.dumps(record) + '\\n' for record in records)
 """)
-
-NOW = int(time.time())
-
-
-def rec(
-    queue_id, queue="deferred", sender="alice@src.test", rcpts=("bob@x.test",), age=60, size=1000, reason="timed out"
-):
-    return {
-        "queue_name": queue,
-        "queue_id": queue_id,
-        "arrival_time": NOW - age,
-        "message_size": size,
-        "forced_expire": False,
-        "sender": sender,
-        "recipients": [
-            dict(address=a, **({"delay_reason": reason} if reason and queue == "deferred" else {})) for a in rcpts
-        ],
-    }
-
 
 QUEUE = [
     rec("D1", rcpts=("a@x.test",)),

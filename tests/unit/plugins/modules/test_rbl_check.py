@@ -22,6 +22,7 @@ import dns.resolver
 import dns.rrset
 import pytest
 
+from ansible_collections.mailops.postfix.plugins.module_utils import _dns_query
 from ansible_collections.mailops.postfix.plugins.modules import rbl_check
 from ansible_collections.mailops.postfix.tests.unit.compat import patch_module_args
 
@@ -310,7 +311,7 @@ def test_bad_input_fails_before_any_query(server, capsys, monkeypatch, args, mes
     def no_lookups(*args, **kwargs):
         raise AssertionError("rbl_check started its lookups on bad input")
 
-    monkeypatch.setattr(rbl_check, "run_lookups", no_lookups)
+    monkeypatch.setattr(_dns_query, "run_lookups", no_lookups)
     monkeypatch.setattr(rbl_check, "make_resolver", no_lookups)
     before = QUERIES["count"]
     out = run_module(capsys, **{"nameserver": server, **args})
@@ -329,17 +330,17 @@ def test_cname_and_truncation_go_through_the_resolver(server, capsys):
 
 
 def test_first_nameserver():
-    resolver = rbl_check.make_resolver(("127.0.0.1", 5353), 5.0)
-    assert rbl_check.first_nameserver(resolver) == ("127.0.0.1", 5353)
+    resolver = _dns_query.make_resolver(("127.0.0.1", 5353), 5.0)
+    assert _dns_query.first_nameserver(resolver) == ("127.0.0.1", 5353)
     resolver = dns.resolver.Resolver(configure=False)
     resolver.nameservers = ["::1", "127.0.0.1"]
-    assert rbl_check.first_nameserver(resolver) == ("::1", 53)
+    assert _dns_query.first_nameserver(resolver) == ("::1", 53)
     resolver.nameservers = []
-    assert rbl_check.first_nameserver(resolver) is None
+    assert _dns_query.first_nameserver(resolver) is None
 
 
 def test_without_first_attempt_the_resolver_answers(server, capsys, monkeypatch):
-    monkeypatch.setattr(rbl_check, "first_nameserver", lambda resolver: None)
+    monkeypatch.setattr(_dns_query, "first_nameserver", lambda resolver: None)
     out = run_module(capsys, addresses=["192.0.2.99", "192.0.2.1"], lists=["dnsbl.test"], nameserver=server)
     assert [r["status"] for r in out["results"]] == ["listed", "not_listed"]
     assert out["results"][0]["reason"] == "Listed for testing"

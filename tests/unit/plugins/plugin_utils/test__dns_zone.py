@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.mailops.postfix.plugins.module_utils._dns_zone import (
+from ansible_collections.mailops.postfix.plugins.plugin_utils._dns_zone import (
     SERIAL_PLACEHOLDER,
     ZoneError,
     absolute,

@@ -60,6 +60,14 @@ class ZoneError(ValueError):
 # Names
 
 
+def _ip(value: t.Any, parse: t.Callable[[str], t.Any], message: str) -> t.Any:
+    """``value`` parsed by ``parse`` (an ipaddress constructor); ZoneError with ``message`` if it is not one."""
+    try:
+        return parse(str(value).strip())
+    except ValueError:
+        raise ZoneError(message) from None
+
+
 def _lower(value: str) -> str:
     return value.strip().lower()
 
@@ -280,10 +288,7 @@ def parse_record(index: int, record: t.Any, origin: str, default_name: str = "@"
     target = None
     if rtype in ("A", "AAAA"):
         version = 4 if rtype == "A" else 6
-        try:
-            addr = ipaddress.ip_address(str(value).strip())
-        except ValueError:
-            raise ZoneError(f"{label}: {value!r} is not an IPv{version} address") from None
+        addr = _ip(value, ipaddress.ip_address, f"{label}: {value!r} is not an IPv{version} address")
         if addr.version != version:
             raise ZoneError(f"{label}: {value!r} is not an IPv{version} address")
         rdata = str(addr)
@@ -333,10 +338,7 @@ def _dnsbl_codes(value: t.Any, what: str) -> list[str]:
         raise ZoneError(f"{what}: empty return code")
     codes = []
     for item in items:
-        try:
-            addr = ipaddress.IPv4Address(str(item).strip())
-        except ValueError:
-            raise ZoneError(f"{what}: return code {item!r} is not an IPv4 address") from None
+        addr = _ip(item, ipaddress.IPv4Address, f"{what}: return code {item!r} is not an IPv4 address")
         if addr not in _LOOPBACK:
             raise ZoneError(f"{what}: return code {addr} is not in 127.0.0.0/8 (RFC 5782)")
         for bad in _DNSBL_BAD_CODES:
@@ -820,10 +822,7 @@ def check_addresses(values: t.Any, variable: str) -> list[str]:
         raise ZoneError(f"{variable}: expected a list of IP addresses")
     result = []
     for value in values:
-        try:
-            addr = ipaddress.ip_address(str(value).strip())
-        except ValueError:
-            raise ZoneError(f"{variable}: {value!r} is not an IP address") from None
+        addr = _ip(value, ipaddress.ip_address, f"{variable}: {value!r} is not an IP address")
         if str(addr) not in result:
             result.append(str(addr))
     return result
