@@ -8,6 +8,8 @@ DOCUMENTATION = r"""
 name: dmarc_hosts
 short_description: The hosts whose mail OpenDMARC and policyd-spf leave alone, as plain CIDR networks
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - Joins lists of IPv4 and IPv6 addresses and networks (Postfix's C([2001:db8::]/32) form included) into one list
     in the form OpenDMARC's C(IgnoreHosts) file and policyd-spf's C(Whitelist) read (C(192.0.2.7/32),

@@ -8,6 +8,8 @@ DOCUMENTATION = r"""
 name: dmarc_problems
 short_description: Check the variables of the dmarc role, one message per problem
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - Takes the dmarc role's variables (and C(postfix_mynetworks)) as a mapping by name and returns one message per
     problem, each naming its variable; an empty list when all is well.
