@@ -55,7 +55,9 @@ SERVICE_TYPES = ("inet", "unix", "unix-dgram", "fifo", "pass")
 RESTART_PARAMETERS = frozenset(
     ("inet_interfaces", "inet_protocols", "queue_directory", "mail_owner", "setgid_group", "multi_instance_enable")
 )
-PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_]+$")
+# A service-specific parameter carries the service name, which may hold a
+# hyphen (policyd-spf_time_limit for the service policyd-spf).
+PARAMETER_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 SERVICE_NAME = re.compile(r"^[A-Za-z0-9_./:\[\]-]+$")
 HEADER = "# Managed by Ansible (mailops.postfix). Do not edit: change the fragments in {dir} instead.\n"
 

@@ -36,7 +36,12 @@ ORDER: dict[str, dict[str, int]] = {
         "unauth_destination": 300,  # postfix: reject_unauth_destination
         "recipient_access": 400,  # postfix: check_recipient_access, when the table has entries
         "reject_rbl_client": 500,  # postfix: one entry a DNSBL (postfix_dnsbl), named "reject_rbl_client ZONE"
+        "policyd-spf": 550,  # dmarc: check_policy_service (policyd-spf); dmarc_spf_restriction_order overrides
         "greylisting": 600,  # greylisting: check_policy_service (postgrey); greylisting_restriction_order overrides
+    },
+    "smtpd_milters": {
+        "opendkim": 100,  # dkim: OpenDKIM signs and verifies first
+        "opendmarc": 200,  # dmarc: OpenDMARC reads OpenDKIM's Authentication-Results
     },
     "smtp_tls_policy_maps": {
         "smarthost": 100,  # smarthost: the relays' policies, before the tls role's table

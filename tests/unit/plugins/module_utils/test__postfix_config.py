@@ -122,6 +122,7 @@ def test_master_services_replace_and_remove():
     "fragment, message",
     [
         ({"name": "x", "main": {"bad name": 1}}, "invalid main.cf parameter name"),
+        ({"name": "x", "main": {"-x": 1}}, "invalid main.cf parameter name"),
         ({"name": "x", "main": {"a": "b\nc"}}, "line break"),
         ({"name": "x", "main": {"a": "b\rc"}}, "line break"),
         ({"name": "x", "lists": {"l": [{"name": "n", "value": "v\nw"}]}}, "lists.l entry n has a line break"),
@@ -189,3 +190,8 @@ def test_parameter_names_may_have_capitals():
         merged(BASE, {"name": "tls", "main": {"smtp_tls_CAfile": "/etc/ssl/ca.pem"}})["main"]["smtp_tls_CAfile"]
         == "/etc/ssl/ca.pem"
     )
+
+
+def test_a_service_specific_parameter_may_carry_a_hyphen():
+    fragment = normalize_fragment({"name": "x", "main": {"policyd-spf_time_limit": 3600}}, "x")
+    assert fragment["main"] == {"policyd-spf_time_limit": "3600"}
