@@ -61,7 +61,7 @@ def dkim_problems(keys, signing=None, default_bits=2048) -> list[str]:
     bits = _bits(default_bits, None)
     if bits is None or not MIN_BITS <= bits <= MAX_BITS:
         problems.append(
-            f"dkim_key_bits: {default_bits!r} refused; an RSA key has {MIN_BITS} to {MAX_BITS} bits "
+            f"dkim_key_bits: {default_bits} refused; an RSA key has {MIN_BITS} to {MAX_BITS} bits "
             f"(2048 is the default; below {MIN_BITS} receivers treat the signature as absent, RFC 8301)"
         )
     if not isinstance(keys, (list, tuple)):
@@ -88,7 +88,7 @@ def dkim_problems(keys, signing=None, default_bits=2048) -> list[str]:
         key_bits = _bits(key.get("bits"), default_bits)
         if key_bits is None or not MIN_BITS <= key_bits <= MAX_BITS:
             problems.append(
-                f"{shown}: bits {key.get('bits', default_bits)!r} refused; an RSA key has {MIN_BITS} to {MAX_BITS} bits"
+                f"{shown}: bits {key.get('bits', default_bits)} refused; an RSA key has {MIN_BITS} to {MAX_BITS} bits"
             )
         state = key.get("state", "present")
         if state not in KEY_STATES:
