@@ -109,10 +109,11 @@ def dkim_problems(keys, signing=None, default_bits=2048) -> list[str]:
             problems.append(f"dkim_signing: {domain!r}: {selector!r} must map a domain to a selector")
             continue
         if (_domain(domain), selector.lower()) not in present:
+            others = sorted(s for d, s in present if d == _domain(domain))
             problems.append(
                 f"dkim_signing: {domain} would sign with selector {selector}, but dkim_keys has no key "
-                f"{{domain: {domain}, selector: {selector}}} in state present; add the key, or sign with one of "
-                f"{sorted(s for d, s in present if d == _domain(domain)) or 'no selector: the domain has no key'}"
+                f"{{domain: {domain}, selector: {selector}}} in state present; add the key"
+                + (f", or sign with {', '.join(others)}" if others else f" (the host has no key for {domain})")
             )
     return problems
 
