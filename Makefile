@@ -19,7 +19,7 @@ export PY_COLORS := 0
 LINK := .build/collections/ansible_collections/mailops/postfix
 # Scenarios run by `make test`, in this order; `site` is the lab of
 # `make lab`, run with idempotence.
-SCENARIOS ?= platform postfix modules greylisting amavis dns_zones backup_mx smarthost dmarc site
+SCENARIOS ?= platform postfix modules greylisting amavis dns_zones backup_mx dkim dmarc smarthost site
 
 .PHONY: host lab lab-destroy test lint sanity docs unit ee molecule images venv bench
 .PHONY: publish tarball importer changelog docsite cores core-venvs
