@@ -164,7 +164,11 @@ def test_dnsbl_weights_are_kept_for_postscreen_and_dropped_for_reject_rbl_client
         "plain.test=127.0.0.[2..255]",
     ]
     # reject_rbl_client knows no weights, and an allowlist is no blocklist.
-    assert dnsbl_reply_filter(zones) == ["bl.test=127.0.0.[2..255]", "low.test=127.0.0.[2;4]", "plain.test=127.0.0.[2..255]"]
+    assert dnsbl_reply_filter(zones) == [
+        "bl.test=127.0.0.[2..255]",
+        "low.test=127.0.0.[2;4]",
+        "plain.test=127.0.0.[2..255]",
+    ]
 
 
 @pytest.mark.parametrize(

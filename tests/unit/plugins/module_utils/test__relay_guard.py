@@ -280,5 +280,7 @@ def test_the_postscreen_pass_service_is_checked_like_any_smtpd():
     ]
     check_services(MAIN, postscreen)
     opened = dict(postscreen[1], options={"smtpd_relay_restrictions": "permit"})
-    with pytest.raises(RelayGuardError, match="master.cf service smtpd/pass: smtpd_relay_restrictions has 'permit'"):
+    with pytest.raises(
+        RelayGuardError, match=re.escape("master.cf service smtpd/pass: smtpd_relay_restrictions has 'permit'")
+    ):
         check_services(MAIN, [postscreen[0], opened])
