@@ -15,8 +15,12 @@ description:
     that the large lists return to queries through public resolvers) or C(127.0.0.1) would reject every client.
   - A zone given with its own filter (C(zone=127.0.0.[2;4;10]), the list's documented codes) keeps it; a filter that
     is empty, or that takes in C(127.255.255.x) or C(127.0.0.1), fails with a message naming the variable and the zone.
+  - A zone may carry a weight, as in C(postscreen_dnsbl_sites) (C(zone*3), C(zone=127.0.0.[2..11]*3), C(allow.test*-5)
+    for an allowlist). With O(form=postscreen) the weight is kept; with O(form=rbl) (for C(reject_rbl_client), which
+    knows no weights) it is dropped, and so is a zone of negative weight, an allowlist that only postscreen can use.
+positional: variable, form
 extends_documentation_fragment:
-  - mailops.postfix.filter.variable
+  - mailops.postfix.filter
 options:
   _input:
     description: The zones, C(zone) or C(zone=filter).
@@ -24,7 +28,15 @@ options:
     elements: str
     required: true
   variable:
+    description: The name of the variable being checked, for error messages.
+    type: str
     default: postfix_dnsbl
+  form:
+    description: C(rbl) for C(reject_rbl_client) (weights dropped, allowlists left out), C(postscreen) for
+      C(postscreen_dnsbl_sites) (weights kept).
+    type: str
+    default: rbl
+    choices: [rbl, postscreen]
 """
 
 EXAMPLES = r"""
@@ -32,6 +44,11 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ ['zen.example', 'bl.example=127.0.0.[2;4]'] | mailops.postfix.dnsbl_reply_filter }}"
     # ["zen.example=127.0.0.[2..255]", "bl.example=127.0.0.[2;4]"]
+
+- name: The same zones with weights, for postscreen_dnsbl_sites
+  ansible.builtin.debug:
+    msg: "{{ ['zen.example*3', 'bl.example=127.0.0.[2;4]', 'wl.example*-2'] | mailops.postfix.dnsbl_reply_filter('postfix_dnsbl', 'postscreen') }}"
+    # ["zen.example=127.0.0.[2..255]*3", "bl.example=127.0.0.[2;4]", "wl.example=127.0.0.[2..255]*-2"]
 """
 
 RETURN = r"""
@@ -51,6 +68,8 @@ DEFAULT_FILTER = "127.0.0.[2..255]"
 # One octet of a reply filter: a number, [n..m] or [n;m;...].
 _OCTET = r"(\d{1,3}|\[\d{1,3}\.\.\d{1,3}\]|\[\d{1,3}(?:;\d{1,3})*\])"
 _PATTERN = re.compile(r"^" + r"\.".join([_OCTET] * 4) + r"$")
+_WEIGHT = re.compile(r"^(.*)\*(-?[0-9]+)$")
+FORMS = ("rbl", "postscreen")
 
 
 def _octet_values(octet: str) -> set[int]:
@@ -80,26 +99,40 @@ def reply_filter_problem(pattern: str) -> str | None:
     return None
 
 
-def dnsbl_reply_filter(zones, variable: str = "postfix_dnsbl") -> list[str]:
+def dnsbl_reply_filter(zones, variable: str = "postfix_dnsbl", form: str = "rbl") -> list[str]:
     if isinstance(zones, str) or not isinstance(zones, (list, tuple)):
         raise AnsibleFilterError(f"{variable}: expected a list of DNSBL zones, got {type(zones).__name__}")
+    if form not in FORMS:
+        raise AnsibleFilterError(f"dnsbl_reply_filter: form {form!r} is not one of {', '.join(FORMS)}")
     result = []
     for zone in zones:
         if not isinstance(zone, str) or not zone.strip() or any(c.isspace() for c in zone.strip()):
             raise AnsibleFilterError(f"{variable}: {zone!r} is not a DNSBL zone (zone or zone=127.0.0.[2..255])")
-        name, sep, pattern = zone.strip().partition("=")
+        text, weight = zone.strip(), None
+        match = _WEIGHT.match(text)
+        if match:
+            text, weight = match.group(1), int(match.group(2))
+            if weight == 0:
+                raise AnsibleFilterError(f"{variable}: {zone!r} has weight 0, which counts for nothing; leave it out")
+        if "*" in text:
+            raise AnsibleFilterError(f"{variable}: {zone!r} has a weight that is not a whole number (zone*3, zone*-2)")
+        name, sep, pattern = text.partition("=")
         if not name:
             raise AnsibleFilterError(f"{variable}: {zone!r} has no zone before '='")
         if not sep:
-            result.append(f"{name}={DEFAULT_FILTER}")
-            continue
-        problem = reply_filter_problem(pattern)
-        if problem:
-            raise AnsibleFilterError(
-                f"{variable}: the reply filter of {zone!r} {problem}; give the list's documented codes, "
-                f"or leave the filter out for {DEFAULT_FILTER}"
-            )
-        result.append(f"{name}={pattern}")
+            pattern = DEFAULT_FILTER
+        else:
+            problem = reply_filter_problem(pattern)
+            if problem:
+                raise AnsibleFilterError(
+                    f"{variable}: the reply filter of {zone!r} {problem}; give the list's documented codes, "
+                    f"or leave the filter out for {DEFAULT_FILTER}"
+                )
+        if form == "rbl":
+            if weight is None or weight > 0:
+                result.append(f"{name}={pattern}")
+        else:
+            result.append(f"{name}={pattern}" + (f"*{weight}" if weight is not None else ""))
     return result
 
 

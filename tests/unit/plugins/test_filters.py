@@ -157,3 +157,33 @@ def test_missing_packages_keeps_the_order_asked():
 
 def test_nothing_missing():
     assert missing_packages(["postfix"], ["ii postfix"]) == []
+
+
+def test_dnsbl_weights_are_kept_for_postscreen_and_dropped_for_reject_rbl_client():
+    zones = ["bl.test*3", "low.test=127.0.0.[2;4]*1", "allow.test=127.0.[0..15].[2..255]*-2", "plain.test"]
+    assert dnsbl_reply_filter(zones, "postfix_dnsbl", "postscreen") == [
+        "bl.test=127.0.0.[2..255]*3",
+        "low.test=127.0.0.[2;4]*1",
+        "allow.test=127.0.[0..15].[2..255]*-2",
+        "plain.test=127.0.0.[2..255]",
+    ]
+    # reject_rbl_client knows no weights, and an allowlist is no blocklist.
+    assert dnsbl_reply_filter(zones) == [
+        "bl.test=127.0.0.[2..255]",
+        "low.test=127.0.0.[2;4]",
+        "plain.test=127.0.0.[2..255]",
+    ]
+
+
+@pytest.mark.parametrize(
+    "zone, message",
+    [
+        ("bl.test*0", "weight 0"),
+        ("bl.test=127.255.255.[1..255]*3", "takes in 127.255.255.x"),
+        ("bl.test*x", "not a whole number"),
+    ],
+)
+def test_bad_dnsbl_weights_name_the_variable(zone, message):
+    with pytest.raises(AnsibleFilterError, match=re.escape(message)) as err:
+        dnsbl_reply_filter([zone], "postfix_dnsbl", "postscreen")
+    assert "postfix_dnsbl" in str(err.value)

@@ -269,3 +269,18 @@ def test_services_that_are_not_smtpd_are_ignored():
 def test_options_given_as_arguments_count_too(args):
     with pytest.raises(RelayGuardError, match="2525/inet: smtpd_relay_restrictions has 'permit'"):
         check(services=[{"service": "2525", "type": "inet", "command": "smtpd", "options": {}, "args": args}])
+
+
+def test_the_postscreen_pass_service_is_checked_like_any_smtpd():
+    """With postscreen on port 25, mail reaches `smtpd pass`: its -o options must not open a relay."""
+    postscreen = [
+        {"service": "smtp", "type": "inet", "command": "postscreen", "options": {}},
+        {"service": "smtpd", "type": "pass", "command": "smtpd", "options": {}},
+        {"service": "dnsblog", "type": "unix", "command": "dnsblog", "options": {}},
+    ]
+    check_services(MAIN, postscreen)
+    opened = dict(postscreen[1], options={"smtpd_relay_restrictions": "permit"})
+    with pytest.raises(
+        RelayGuardError, match=re.escape("master.cf service smtpd/pass: smtpd_relay_restrictions has 'permit'")
+    ):
+        check_services(MAIN, [postscreen[0], opened])
