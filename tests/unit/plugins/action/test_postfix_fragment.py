@@ -123,12 +123,13 @@ def test_no_tables_runs_only_the_assembler_and_a_restart_sets_the_fact():
 
 
 def test_each_restart_raises_the_count_of_requests():
-    result, _ = run(
+    result, calls = run(
         {"name": "postfix", "fragment": FRAGMENT},
         {"mailops.postfix.postfix_config": [{"changed": True, "restart_required": True}]},
         task_vars={"__platform_postfix_restart_requests": 2},
     )
     assert result["ansible_facts"]["__platform_postfix_restart_requests"] == 3
+    assert [c[0] for c in calls] == ["mailops.postfix.postfix_config"]
 
 
 def test_absent_removes_the_fragment_then_its_tables():
