@@ -17,10 +17,17 @@ through the collection's modules on the host:
 
 The first failure stops the task; what ran before it is reported. The result
 merges C(changed) and C(diff), returns C(restart_required), and sets two host
-facts: C(__platform_postfix_restart), true once a change needs Postfix restarted
-(the platform role's handler C(Apply postfix configuration) reads and clears
-it), and C(mailops_postfix_fragments), the fragments applied so far in the
-run (the postfix role's C(postfix_fragments_exclusive) keeps them).
+facts: C(__platform_postfix_restart_requests), a count raised by each change
+that needs Postfix restarted (the platform role's handler C(Apply postfix
+configuration) restarts Postfix while it is above the count it applied,
+C(__platform_postfix_restart_applied), and reloads it otherwise), and
+C(mailops_postfix_fragments), the fragments applied so far in the run (the
+postfix role's C(postfix_fragments_exclusive) keeps them).
+
+Why a count and not a flag that the handler clears: a handler can set a
+variable only with set_fact, whose value shadows a fact of the same name
+for the rest of the run, so a cleared flag could never be raised again by
+this action's facts. Each of the two counts has one writer.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ import typing as t
 from ansible.plugins.action import ActionBase
 
 # The host facts this action sets (and the platform role's handler reads).
-RESTART_FACT = "__platform_postfix_restart"
+RESTART_FACT = "__platform_postfix_restart_requests"
 APPLIED_FACT = "mailops_postfix_fragments"
 
 ARGUMENT_SPEC: dict[str, t.Any] = {
@@ -65,6 +72,14 @@ def merge_diffs(results: t.Iterable[t.Mapping[str, t.Any]]) -> list[dict]:
         elif isinstance(diff, list):
             merged.extend(d for d in diff if d)
     return merged
+
+
+def restart_requests(value: t.Any) -> int:
+    """The run's count of restart requests so far (0 when unset or unreadable)."""
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def applied_fragments(applied: t.Any, name: str, state: str) -> list[str]:
@@ -130,7 +145,7 @@ class ActionModule(ActionBase):
             APPLIED_FACT: applied_fragments(task_vars.get(APPLIED_FACT, []), name, state),
         }
         if restart:
-            facts[RESTART_FACT] = True
+            facts[RESTART_FACT] = restart_requests(task_vars.get(RESTART_FACT)) + 1
         result.update(
             changed=any(r.get("changed") for r in ran),
             restart_required=restart,

@@ -21,9 +21,10 @@ description:
     C(main.cf) no longer names it.
   - The first failure stops the task with the failing step's message; the configuration is left as it was when the
     assembler refused it.
-  - Sets the host fact C(__platform_postfix_restart) to C(true) when a changed parameter needs Postfix stopped and started
-    (RV(restart_required)); the handler C(Apply postfix configuration) of the role C(mailops.postfix.platform) restarts
-    Postfix then, reloads it otherwise, and clears the fact. Notify that handler from this task.
+  - Raises the host fact C(__platform_postfix_restart_requests), a count, when a changed parameter needs Postfix stopped
+    and started (RV(restart_required)); the handler C(Apply postfix configuration) of the role C(mailops.postfix.platform)
+    restarts Postfix while that count is above the one it applied, and reloads it otherwise. Notify that handler from
+    this task.
   - Sets the host fact C(mailops_postfix_fragments), the sorted names of the fragments applied so far in the run (a
     fragment removed with O(state=absent) leaves the list); the postfix role's C(postfix_fragments_exclusive) keeps
     these.
@@ -121,8 +122,8 @@ tables:
   type: list
   elements: dict
 ansible_facts:
-  description: The host facts C(mailops_postfix_fragments) and, when a restart is needed, C(__platform_postfix_restart).
+  description: The host facts C(mailops_postfix_fragments) and, when a restart is needed, C(__platform_postfix_restart_requests).
   returned: success
   type: dict
-  sample: {mailops_postfix_fragments: [backup_mx, postfix], __platform_postfix_restart: true}
+  sample: {mailops_postfix_fragments: [backup_mx, postfix], __platform_postfix_restart_requests: 1}
 """

@@ -57,6 +57,12 @@ def test_merge_diffs_flattens_lists_and_dicts():
     ]
 
 
+def test_restart_requests():
+    assert postfix_fragment.restart_requests(None) == 0
+    assert postfix_fragment.restart_requests("4") == 4
+    assert postfix_fragment.restart_requests("x") == 0
+
+
 def test_applied_fragments():
     assert applied_fragments(["tls"], "postfix", "present") == ["postfix", "tls"]
     assert applied_fragments(["tls", "amavis"], "amavis", "absent") == ["tls"]
@@ -110,7 +116,20 @@ def test_no_tables_runs_only_the_assembler_and_a_restart_sets_the_fact():
     assert [c[0] for c in calls] == ["mailops.postfix.postfix_config"]
     assert result["changed"] is True and result["restart_required"] is True
     assert result["diff"] == [{"after": "m"}]
-    assert result["ansible_facts"] == {"mailops_postfix_fragments": ["postfix"], "__platform_postfix_restart": True}
+    assert result["ansible_facts"] == {
+        "mailops_postfix_fragments": ["postfix"],
+        "__platform_postfix_restart_requests": 1,
+    }
+
+
+def test_each_restart_raises_the_count_of_requests():
+    result, calls = run(
+        {"name": "postfix", "fragment": FRAGMENT},
+        {"mailops.postfix.postfix_config": [{"changed": True, "restart_required": True}]},
+        task_vars={"__platform_postfix_restart_requests": 2},
+    )
+    assert result["ansible_facts"]["__platform_postfix_restart_requests"] == 3
+    assert [c[0] for c in calls] == ["mailops.postfix.postfix_config"]
 
 
 def test_absent_removes_the_fragment_then_its_tables():
