@@ -46,6 +46,7 @@ ARGUMENT_SPEC: dict[str, t.Any] = {
     "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
     "tables": {"type": "list", "elements": "dict", "default": []},
     "type": {"type": "str"},
+    "restart": {"type": "bool", "default": False},
 }
 
 
@@ -140,14 +141,17 @@ class ActionModule(ActionBase):
                 failed.pop("ansible_facts", None)
                 return failed
 
-        restart = bool(config.get("restart_required"))
+        # A restart that the caller knows of: a change outside the fragment that
+        # only a new master process applies (Postfix added to a daemon's group).
+        asked = args["restart"]
+        restart = bool(config.get("restart_required")) or asked
         facts: dict[str, t.Any] = {
             APPLIED_FACT: applied_fragments(task_vars.get(APPLIED_FACT, []), name, state),
         }
         if restart:
             facts[RESTART_FACT] = restart_requests(task_vars.get(RESTART_FACT)) + 1
         result.update(
-            changed=any(r.get("changed") for r in ran),
+            changed=asked or any(r.get("changed") for r in ran),
             restart_required=restart,
             fragments=config.get("fragments", []),
             tables=tables,

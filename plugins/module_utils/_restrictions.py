@@ -25,6 +25,9 @@ ORDER: dict[str, dict[str, int]] = {
     "smtpd_sender_restrictions": {
         "sender_access": 300,  # postfix: check_sender_access, when the table has entries
     },
+    "smtpd_data_restrictions": {
+        "unauth_pipelining": 100,  # postfix: reject_unauth_pipelining (postfix_restrictions_off)
+    },
     "smtpd_relay_restrictions": {
         "mynetworks": 100,  # postfix: permit_mynetworks
         "sasl": 200,  # postfix: permit_sasl_authenticated
@@ -34,6 +37,14 @@ ORDER: dict[str, dict[str, int]] = {
         "mynetworks": 100,  # postfix: permit_mynetworks
         "sasl": 200,  # postfix: permit_sasl_authenticated
         "unauth_destination": 300,  # postfix: reject_unauth_destination
+        # postfix: the restriction set (postfix_restrictions_off), docs/restrictions.md; before any policy service
+        "invalid_helo_hostname": 310,
+        "non_fqdn_helo_hostname": 320,
+        "non_fqdn_sender": 330,
+        "non_fqdn_recipient": 340,
+        "unknown_sender_domain": 350,
+        "unknown_recipient_domain": 360,
+        "unlisted_recipient": 370,
         "recipient_access": 400,  # postfix: check_recipient_access, when the table has entries
         "reject_rbl_client": 500,  # postfix: one entry a DNSBL (postfix_dnsbl), named "reject_rbl_client ZONE"
         "policyd-spf": 550,  # dmarc: check_policy_service (policyd-spf); dmarc_spf_restriction_order overrides
@@ -42,6 +53,9 @@ ORDER: dict[str, dict[str, int]] = {
     "smtpd_milters": {
         "opendkim": 100,  # dkim: OpenDKIM signs and verifies first
         "opendmarc": 200,  # dmarc: OpenDMARC reads OpenDKIM's Authentication-Results
+    },
+    "non_smtpd_milters": {
+        "opendkim": 100,  # dkim: signs the mail posted on the host (sendmail)
     },
     "smtp_tls_policy_maps": {
         "smarthost": 100,  # smarthost: the relays' policies, before the tls role's table

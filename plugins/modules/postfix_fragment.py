@@ -76,6 +76,15 @@ options:
   type:
     description: The default map type of the items of O(tables), as the C(type) option of M(mailops.postfix.postmap).
     type: str
+  restart:
+    description:
+      - Ask for Postfix to be restarted, not only reloaded, for a change made outside the fragment that only a new
+        master process applies, such as the user C(postfix) added to the group of a milter's socket. The task then
+        reports a change and the handler C(Apply postfix configuration) restarts Postfix.
+      - Pass whether that change happened (the registered result of that task C(is changed)), so that a second run
+        asks nothing.
+    type: bool
+    default: false
 seealso:
   - module: mailops.postfix.postfix_config
   - module: mailops.postfix.postmap
@@ -107,7 +116,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 restart_required:
-  description: True when a parameter changed that needs Postfix stopped and started, not only reloaded.
+  description: True when a parameter changed that needs Postfix stopped and started, not only reloaded, or O(restart) asked for it.
   returned: success
   type: bool
 fragments:

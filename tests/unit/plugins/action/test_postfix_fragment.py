@@ -182,3 +182,14 @@ def test_present_without_a_fragment_is_refused_before_anything_runs():
 def test_unknown_options_are_refused():
     with pytest.raises(AnsibleActionFail):
         run({"name": "x", "fragment": FRAGMENT, "bogus": 1}, {})
+
+
+@pytest.mark.parametrize("asked", [True, False])
+def test_a_restart_asked_by_the_caller_is_a_change_even_when_the_fragment_is_unchanged(asked):
+    result, _ = run(
+        {"name": "dkim", "fragment": FRAGMENT, "restart": asked},
+        {"mailops.postfix.postfix_config": [{"changed": False, "restart_required": False}]},
+        task_vars={"__platform_postfix_restart_requests": 1},
+    )
+    assert result["changed"] is asked and result["restart_required"] is asked
+    assert result["ansible_facts"].get("__platform_postfix_restart_requests") == (2 if asked else None)
