@@ -220,3 +220,40 @@ def smarthost_sender_logins(users, domain: str) -> dict:
             if name not in names:
                 names.append(name)
     return {address: ", ".join(names) for address, names in owners.items()}
+
+
+def smarthost_dovecot_salts(content) -> dict:
+    """The salt of each user's SHA512-CRYPT hash in Dovecot's password file
+    (`name:{SHA512-CRYPT}$6$SALT$HASH` lines), so that an unchanged
+    password hashes to an unchanged line. Other lines are left out."""
+    salts = {}
+    for line in _text(content).splitlines():
+        name, colon, password = line.partition(":")
+        if colon and password.startswith("{SHA512-CRYPT}$6$"):
+            salts[name] = password.split("$")[2]
+    return salts
+
+
+def smarthost_dovecot_passwd(users, hashes=None) -> str:
+    """Dovecot's password file: `name:hash` for each submission user, the
+    name lower-cased, the hash the user's password_hash or, for a user with
+    a password, `{SHA512-CRYPT}` and the crypt(3) hash of `hashes` (the
+    results of the role's `openssl passwd -6` loop, each with `item.name`
+    and `stdout`)."""
+    hashed = {}
+    for result in hashes or []:
+        item = result.get("item") or {}
+        if "stdout" in result and item.get("name") is not None:
+            hashed[_text(item["name"])] = _text(result["stdout"]).strip()
+    lines = []
+    for user in users or []:
+        name = _text(user.get("name"))
+        password_hash = _text(user.get("password_hash"))
+        if not password_hash:
+            if name not in hashed:
+                raise AnsibleFilterError(
+                    f"smarthost_sasl_users: user {name!r} has neither a password_hash nor a hashed password"
+                )
+            password_hash = "{SHA512-CRYPT}" + hashed[name]
+        lines.append(f"{name.lower()}:{password_hash}\n")
+    return "".join(lines)

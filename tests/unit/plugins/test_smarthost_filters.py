@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import (
+    smarthost_dovecot_passwd,
+    smarthost_dovecot_salts,
     smarthost_relay_problems,
     smarthost_relays,
     smarthost_sasl_table,
@@ -185,3 +188,32 @@ def test_sender_logins():
         "@web1.example.org": "web1",
         "alerts@example.org": "web1, web2",
     }
+
+
+PASSWD = (
+    "alice:{SHA512-CRYPT}$6$saltAlice$hashA\nbob:{PLAIN}secret\ngarbage line\ncarol:{SHA512-CRYPT}$6$saltCarol$hashC\n"
+)
+
+
+def test_dovecot_salts_of_the_sha512_crypt_lines_only():
+    assert smarthost_dovecot_salts(PASSWD) == {"alice": "saltAlice", "carol": "saltCarol"}
+    assert smarthost_dovecot_salts("") == {}
+    assert smarthost_dovecot_salts(None) == {}
+
+
+def test_dovecot_passwd_takes_given_hashes_and_the_hashed_passwords():
+    users = [
+        {"name": "Alice", "password": "Alice-Secret-1"},
+        {"name": "bob@example.org", "password_hash": "{BLF-CRYPT}$2y$05$abc"},
+    ]
+    hashes = [{"item": {"name": "Alice", "password": "Alice-Secret-1"}, "stdout": "$6$saltAlice$hashA"}]
+    text = smarthost_dovecot_passwd(users, hashes)
+    assert text == "alice:{SHA512-CRYPT}$6$saltAlice$hashA\nbob@example.org:{BLF-CRYPT}$2y$05$abc\n"
+    assert "Alice-Secret-1" not in text
+    assert smarthost_dovecot_salts(text) == {"alice": "saltAlice"}
+    assert smarthost_dovecot_passwd([], None) == ""
+
+
+def test_dovecot_passwd_names_a_user_without_a_hash():
+    with pytest.raises(AnsibleFilterError, match="user 'dave' has neither a password_hash nor a hashed password"):
+        smarthost_dovecot_passwd([{"name": "dave", "password": "x"}], [])
