@@ -186,10 +186,11 @@ def test_unknown_options_are_refused():
 
 @pytest.mark.parametrize("asked", [True, False])
 def test_a_restart_asked_by_the_caller_is_a_change_even_when_the_fragment_is_unchanged(asked):
-    result, _ = run(
+    result, calls = run(
         {"name": "dkim", "fragment": FRAGMENT, "restart": asked},
         {"mailops.postfix.postfix_config": [{"changed": False, "restart_required": False}]},
         task_vars={"__platform_postfix_restart_requests": 1},
     )
+    assert [c[0] for c in calls] == ["mailops.postfix.postfix_config"]
     assert result["changed"] is asked and result["restart_required"] is asked
     assert result["ansible_facts"].get("__platform_postfix_restart_requests") == (2 if asked else None)
