@@ -53,8 +53,6 @@ _value:
 """
 
 from ansible_collections.mailops.postfix.plugins.plugin_utils._amavis import amavis_spam_level_problems
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
-
-class FilterModule:
-    def filters(self):
-        return {"amavis_spam_level_problems": amavis_spam_level_problems}
+FilterModule = filter_module(amavis_spam_level_problems)

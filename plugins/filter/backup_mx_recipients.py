@@ -57,8 +57,6 @@ _value:
 """
 
 from ansible_collections.mailops.postfix.plugins.plugin_utils._backup_mx import backup_mx_recipients
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
-
-class FilterModule:
-    def filters(self):
-        return {"backup_mx_recipients": backup_mx_recipients}
+FilterModule = filter_module(backup_mx_recipients)

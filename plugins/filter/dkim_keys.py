@@ -49,9 +49,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import dkim_keys
 
-
-class FilterModule:
-    def filters(self):
-        return {"dkim_keys": dkim_keys}
+FilterModule = filter_module(dkim_keys)

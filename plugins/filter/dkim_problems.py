@@ -50,9 +50,7 @@ _value:
   elements: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import dkim_problems
 
-
-class FilterModule:
-    def filters(self):
-        return {"dkim_problems": dkim_problems}
+FilterModule = filter_module(dkim_problems)

@@ -42,9 +42,7 @@ _value:
   type: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import dkim_record
 
-
-class FilterModule:
-    def filters(self):
-        return {"dkim_record": dkim_record}
+FilterModule = filter_module(dkim_record)

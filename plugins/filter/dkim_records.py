@@ -42,9 +42,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import dkim_records
 
-
-class FilterModule:
-    def filters(self):
-        return {"dkim_records": dkim_records}
+FilterModule = filter_module(dkim_records)

@@ -42,8 +42,6 @@ _value:
 """
 
 from ansible_collections.mailops.postfix.plugins.plugin_utils._dmarc import dmarc_problems
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
-
-class FilterModule:
-    def filters(self):
-        return {"dmarc_problems": dmarc_problems}
+FilterModule = filter_module(dmarc_problems)

@@ -39,9 +39,7 @@ _value:
   elements: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._greylisting import greylisting_entries
 
-
-class FilterModule:
-    def filters(self):
-        return {"greylisting_entries": greylisting_entries}
+FilterModule = filter_module(greylisting_entries)

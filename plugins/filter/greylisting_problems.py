@@ -42,9 +42,7 @@ _value:
   elements: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._greylisting import greylisting_problems
 
-
-class FilterModule:
-    def filters(self):
-        return {"greylisting_problems": greylisting_problems}
+FilterModule = filter_module(greylisting_problems)

@@ -54,9 +54,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import mail_auth_records
 
-
-class FilterModule:
-    def filters(self):
-        return {"mail_auth_records": mail_auth_records}
+FilterModule = filter_module(mail_auth_records)

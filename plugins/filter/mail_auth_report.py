@@ -46,9 +46,7 @@ _value:
   elements: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import mail_auth_report
 
-
-class FilterModule:
-    def filters(self):
-        return {"mail_auth_report": mail_auth_report}
+FilterModule = filter_module(mail_auth_report)

@@ -49,9 +49,7 @@ _value:
   type: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._postfix_tables import postfix_table_maps
 
-
-class FilterModule:
-    def filters(self):
-        return {"postfix_table_maps": postfix_table_maps}
+FilterModule = filter_module(postfix_table_maps)

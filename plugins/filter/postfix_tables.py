@@ -48,9 +48,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._postfix_tables import postfix_tables
 
-
-class FilterModule:
-    def filters(self):
-        return {"postfix_tables": postfix_tables}
+FilterModule = filter_module(postfix_tables)

@@ -41,9 +41,7 @@ _value:
   type: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_dovecot_passwd
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_dovecot_passwd": smarthost_dovecot_passwd}
+FilterModule = filter_module(smarthost_dovecot_passwd)

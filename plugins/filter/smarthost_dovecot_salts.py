@@ -34,9 +34,7 @@ _value:
   type: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_dovecot_salts
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_dovecot_salts": smarthost_dovecot_salts}
+FilterModule = filter_module(smarthost_dovecot_salts)

@@ -53,6 +53,8 @@ _value:
 
 import posixpath
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
+
 
 def fragment_name(path: str) -> str:
     """C(/etc/postfix/mailops.d/tls.json) -> C(tls)."""
@@ -66,6 +68,4 @@ def stale_fragments(files, roles, applied=None) -> list[str]:
     return sorted({fragment_name(path) for path in files or []} - owned)
 
 
-class FilterModule:
-    def filters(self):
-        return {"stale_fragments": stale_fragments}
+FilterModule = filter_module(stale_fragments)
