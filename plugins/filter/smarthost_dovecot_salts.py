@@ -8,6 +8,8 @@ DOCUMENTATION = r"""
 name: smarthost_dovecot_salts
 short_description: The salts of the SHA512-CRYPT hashes in Dovecot's password file, by user
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - Reads the text of the smarthost role's Dovecot password file (C(name:{SHA512-CRYPT}$6$SALT$HASH) lines) and
     returns C(name -> SALT), so that the role hashes an unchanged password with its old salt and the file does not

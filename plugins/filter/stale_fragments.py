@@ -8,8 +8,8 @@ DOCUMENTATION = r"""
 name: stale_fragments
 short_description: The fragments on a host that no role of the play applies
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - From the fragment files found on a host (C(/etc/postfix/mailops.d/NAME.json)), the names of those that belong to
     no role of the play and that no M(mailops.postfix.postfix_fragment) task applied earlier in the run, sorted.
