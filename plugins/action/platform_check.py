@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible.plugins.action import ActionBase
+from ansible_collections.mailops.postfix.plugins.plugin_utils._action import CollectionAction
 
 # The one place that says which releases the collection supports.
 SUPPORTED: dict[str, tuple[str, ...]] = {"Debian": ("12", "13")}
@@ -90,17 +90,8 @@ def applied_role(task) -> str:
     return f"role {role.get_name()}" if role else "this task"
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset()
-    _supports_check_mode = True
-    _supports_async = False
-
-    def run(self, tmp=None, task_vars=None):
-        task_vars = task_vars or {}
-        result = super().run(tmp, task_vars)
-        del tmp
-
+class ActionModule(CollectionAction):
+    def act(self, result, args, task_vars):
         facts = task_vars.get("ansible_facts") or {}
         if not has_distribution(facts):
             setup = self._execute_module(

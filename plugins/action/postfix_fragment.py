@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible.plugins.action import ActionBase
+from ansible_collections.mailops.postfix.plugins.plugin_utils._action import CollectionAction
 
 # The host facts this action sets (and the platform role's handler reads).
 RESTART_FACT = "__platform_postfix_restart_requests"
@@ -93,19 +93,10 @@ def applied_fragments(applied: t.Any, name: str, state: str) -> list[str]:
     return sorted(names)
 
 
-class ActionModule(ActionBase):
-    TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(ARGUMENT_SPEC)
-    _supports_check_mode = True
-    _supports_async = False
+class ActionModule(CollectionAction):
+    ARGUMENT_SPEC = ARGUMENT_SPEC
 
-    def run(self, tmp=None, task_vars=None):
-        task_vars = task_vars or {}
-        result = super().run(tmp, task_vars)
-        del tmp
-
-        validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
-        del validation
+    def act(self, result, args, task_vars):
         name, state, fragment = args["name"], args["state"], args["fragment"]
         if state == "present" and fragment is None:
             result.update(failed=True, msg=f"postfix_fragment {name}: fragment is required with state=present")

@@ -8,6 +8,8 @@ DOCUMENTATION = r"""
 name: amavis_spam_level_problems
 short_description: Check that the amavis role's spam levels rise from tag to tag2 to kill
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - Returns one message for each pair of levels out of order (kill below tag, kill below tag2, tag2 below tag), for
     the global levels and for each domain policy, naming the variables or the domain and the levels; or an empty
@@ -35,7 +37,7 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Check the spam levels
+- name: Check that the spam levels rise from tag to kill
   ansible.builtin.assert:
     that: problems == []
     fail_msg: "{{ problems | join('; ') }}"
@@ -47,14 +49,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The problems, one message each.
+  description: One message per pair of levels out of order, globally or in a domain policy; empty when all rise.
   type: list
   elements: str
 """
 
 from ansible_collections.mailops.postfix.plugins.plugin_utils._amavis import amavis_spam_level_problems
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
-
-class FilterModule:
-    def filters(self):
-        return {"amavis_spam_level_problems": amavis_spam_level_problems}
+FilterModule = filter_module(amavis_spam_level_problems)

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: backup_mx_problems
-short_description: Check the backup_mx role's variables, one message per problem
+short_description: Check the backup_mx role's domains, primary, recipients, transport and queue lifetimes
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
+  - mailops.postfix.filter.problems
 description:
-  - Returns one message per problem, each naming the variable and the value, or an empty list.
   - Checks that C(backup_mx_domains) lists domain names, none of them delivered on this host (in its
     C(postfix_mydestination) with C($myhostname) and C($mydomain) expanded, its C(postfix_virtual_alias_domains), or
     the keys of its C(postfix_virtual_aliases)); that C(backup_mx_primary_host) is another host of the inventory; that
@@ -24,8 +26,6 @@ options:
         C(backup_mx_transport), C(backup_mx_maximal_queue_lifetime), C(backup_mx_bounce_queue_lifetime) and this host's
         C(postfix_mydestination), C(postfix_myhostname), C(postfix_mydomain), C(postfix_virtual_alias_domains),
         C(postfix_virtual_aliases).
-    type: dict
-    required: true
   recipients:
     description: All valid recipients, from the P(mailops.postfix.backup_mx_recipients#filter) filter.
     type: list
@@ -41,7 +41,7 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Check the variables
+- name: Check the backup MX's variables before anything changes
   ansible.builtin.assert:
     that: problems == []
     fail_msg: "{{ problems | join('; ') }}"
@@ -53,14 +53,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The problems, one message each.
+  description: One message per problem, naming the variable and the value; empty when the backup MX may be set up.
   type: list
   elements: str
 """
 
 from ansible_collections.mailops.postfix.plugins.plugin_utils._backup_mx import backup_mx_problems
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
-
-class FilterModule:
-    def filters(self):
-        return {"backup_mx_problems": backup_mx_problems}
+FilterModule = filter_module(backup_mx_problems)

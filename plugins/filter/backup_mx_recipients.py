@@ -8,6 +8,8 @@ DOCUMENTATION = r"""
 name: backup_mx_recipients
 short_description: The valid recipients of a backup MX, given directly or taken from the primary's inventory variables
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - Returns the addresses of O(_input) (backup_mx_recipients) and, when O(primary_host) is set, those that the
     primary's inventory variables (O(primary), its C(hostvars)) give, lower-cased, each once, sorted.
@@ -42,7 +44,7 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Valid recipients
+- name: The addresses the backup MX accepts mail for
   ansible.builtin.debug:
     msg: >-
       {{ ['carol@example.org'] | mailops.postfix.backup_mx_recipients(['example.org'], hostvars['mx1'], 'mx1',
@@ -51,14 +53,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The valid recipients, sorted.
+  description: The valid recipients, lower-cased, each once, sorted.
   type: list
   elements: str
 """
 
 from ansible_collections.mailops.postfix.plugins.plugin_utils._backup_mx import backup_mx_recipients
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
-
-class FilterModule:
-    def filters(self):
-        return {"backup_mx_recipients": backup_mx_recipients}
+FilterModule = filter_module(backup_mx_recipients)

@@ -8,8 +8,9 @@ DOCUMENTATION = r"""
 name: dkim_keys
 short_description: Normalise the dkim role's keys, with their files and which one signs
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.filter
+  - mailops.postfix.filter.dkim_keys
 description:
   - Returns one dict per key of C(dkim_keys) with C(domain) (lower case), C(selector), C(bits), C(state), C(file) (the
     private key), C(keyname) and C(name) (the record's owner, C(SELECTOR._domainkey.DOMAIN)) and C(signing).
@@ -17,19 +18,6 @@ description:
   - Fails with the messages of P(mailops.postfix.dkim_problems#filter) on bad input.
 positional: signing, default_bits, key_dir
 options:
-  _input:
-    description: The keys, C(dkim_keys).
-    type: list
-    elements: dict
-    required: true
-  signing:
-    description: The selector that signs, per domain, C(dkim_signing).
-    type: dict
-    default: {}
-  default_bits:
-    description: The size of a key that does not give C(bits).
-    type: int
-    default: 2048
   key_dir:
     description: The directory of the private keys.
     type: str
@@ -37,7 +25,7 @@ options:
 """
 
 EXAMPLES = r"""
-- name: The keys
+- name: Normalise the keys, with their files and signing selectors
   ansible.builtin.set_fact:
     __keys: "{{ dkim_keys | mailops.postfix.dkim_keys(dkim_signing, 2048, '/etc/dkimkeys') }}"
 """
@@ -49,9 +37,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import dkim_keys
 
-
-class FilterModule:
-    def filters(self):
-        return {"dkim_keys": dkim_keys}
+FilterModule = filter_module(dkim_keys)

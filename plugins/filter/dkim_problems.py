@@ -8,8 +8,9 @@ DOCUMENTATION = r"""
 name: dkim_problems
 short_description: Check the dkim role's keys and signing selectors, one message per problem
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.filter
+  - mailops.postfix.filter.dkim_keys
 description:
   - Returns the problems of C(dkim_keys), C(dkim_signing) and C(dkim_key_bits), each message naming the variable, the
     key and the fix; an empty list when all is well.
@@ -18,24 +19,10 @@ description:
     state C(present).
   - The role P(mailops.postfix.dkim#role) runs it before it changes anything.
 positional: signing, default_bits
-options:
-  _input:
-    description: The keys, C(dkim_keys).
-    type: list
-    elements: dict
-    required: true
-  signing:
-    description: The selector that signs, per domain, C(dkim_signing).
-    type: dict
-    default: {}
-  default_bits:
-    description: The size of a key that does not give C(bits), C(dkim_key_bits).
-    type: int
-    default: 2048
 """
 
 EXAMPLES = r"""
-- name: Check the keys
+- name: Check the keys before any key is made
   ansible.builtin.assert:
     that: __problems | length == 0
     fail_msg: "{{ __problems | join('; ') }}"
@@ -45,14 +32,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: One message per problem.
+  description: One message per problem, naming the variable, the key and the fix; empty when all is well.
   type: list
   elements: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import dkim_problems
 
-
-class FilterModule:
-    def filters(self):
-        return {"dkim_problems": dkim_problems}
+FilterModule = filter_module(dkim_problems)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: dkim_record
-short_description: The TXT value of a DKIM key record from the public key
+short_description: The TXT value of a DKIM key record, from the public key
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - Returns C(v=DKIM1; h=sha256; k=rsa; p=BASE64) from a public key in PEM (SubjectPublicKeyInfo, as
     community.crypto's C(openssl_privatekey_info) returns it), or C(v=DKIM1; p=) for a revoked key (RFC 6376 3.6.1).
@@ -31,20 +31,18 @@ options:
 """
 
 EXAMPLES = r"""
-- name: The record
+- name: The TXT value of the record of a key read on the host
   ansible.builtin.debug:
     msg: "{{ __info.public_key | mailops.postfix.dkim_record }}"
 """
 
 RETURN = r"""
 _value:
-  description: The TXT value.
+  description: The TXT value, C(v=DKIM1; ...), one string however long.
   type: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import dkim_record
 
-
-class FilterModule:
-    def filters(self):
-        return {"dkim_record": dkim_record}
+FilterModule = filter_module(dkim_record)

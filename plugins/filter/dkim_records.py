@@ -8,8 +8,8 @@ DOCUMENTATION = r"""
 name: dkim_records
 short_description: Each DKIM selector's DNS record, for the dkim role's fact
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - Returns one C({domain, selector, name, state, signing, value}) per key of the output of
     P(mailops.postfix.dkim_keys#filter), the value made by P(mailops.postfix.dkim_record#filter) from the public
@@ -30,21 +30,19 @@ options:
 """
 
 EXAMPLES = r"""
-- name: The records
+- name: The records that the dkim role publishes as a fact
   ansible.builtin.set_fact:
     dkim_records: "{{ __keys | mailops.postfix.dkim_records({'/etc/dkimkeys/example.org.s1.private': __pem}) }}"
 """
 
 RETURN = r"""
 _value:
-  description: One record per published selector.
+  description: One C({domain, selector, name, state, signing, value}) per published selector.
   type: list
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import dkim_records
 
-
-class FilterModule:
-    def filters(self):
-        return {"dkim_records": dkim_records}
+FilterModule = filter_module(dkim_records)

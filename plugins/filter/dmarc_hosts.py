@@ -45,8 +45,6 @@ _value:
 """
 
 from ansible_collections.mailops.postfix.plugins.plugin_utils._dmarc import dmarc_hosts
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
-
-class FilterModule:
-    def filters(self):
-        return {"dmarc_hosts": dmarc_hosts}
+FilterModule = filter_module(dmarc_hosts)

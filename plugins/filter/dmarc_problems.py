@@ -10,21 +10,18 @@ short_description: Check the variables of the dmarc role, one message per proble
 version_added: 0.1.0
 extends_documentation_fragment:
   - mailops.postfix.filter
+  - mailops.postfix.filter.problems
 description:
-  - Takes the dmarc role's variables (and C(postfix_mynetworks)) as a mapping by name and returns one message per
-    problem, each naming its variable; an empty list when all is well.
   - Checks that the authserv-ids are domain names, that the hosts to leave alone are IPv4 or IPv6 addresses or
     networks and none covers every address, that the SPF check comes after C(reject_unauth_destination) (order above
     300), and the policy service's time limit.
 options:
   _input:
-    description: The variables by name.
-    type: dict
-    required: true
+    description: The dmarc role's variables and C(postfix_mynetworks), by name.
 """
 
 EXAMPLES = r"""
-- name: Check the variables
+- name: Check the dmarc role's variables
   vars:
     __problems: >-
       {{ {'dmarc_authserv_id': dmarc_authserv_id, 'dmarc_ignore_hosts': dmarc_ignore_hosts}
@@ -36,14 +33,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: One message per problem.
+  description: One message per problem, each naming its variable; empty when all is well.
   type: list
   elements: str
 """
 
 from ansible_collections.mailops.postfix.plugins.plugin_utils._dmarc import dmarc_problems
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 
-
-class FilterModule:
-    def filters(self):
-        return {"dmarc_problems": dmarc_problems}
+FilterModule = filter_module(dmarc_problems)

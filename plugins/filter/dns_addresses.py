@@ -14,6 +14,7 @@ description:
   - An item that is not an address fails with a message that names the variable and the item. The role
     P(mailops.postfix.dns_zones#role) checks its primaries and secondaries with it.
 extends_documentation_fragment:
+  - mailops.postfix.filter
   - mailops.postfix.filter.variable
 options:
   _input:
@@ -26,7 +27,7 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Check the primaries
+- name: Check the primaries, in canonical form
   ansible.builtin.set_fact:
     __primaries: "{{ dns_zones_primaries | mailops.postfix.dns_addresses('dns_zones_primaries') }}"
   # ['192.0.2.53', '2001:db8::53'] for ['192.0.2.53', '2001:DB8:0::53']
@@ -34,7 +35,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The addresses in canonical form.
+  description: The addresses in canonical form, each once, in the order given.
   type: list
   elements: str
 """

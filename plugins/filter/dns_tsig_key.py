@@ -14,6 +14,7 @@ description:
   - A key without a valid name, with an unknown algorithm, or whose secret is missing or not base64 fails with a
     message that names the variable and what is wrong, never the secret.
 extends_documentation_fragment:
+  - mailops.postfix.filter
   - mailops.postfix.filter.variable
 options:
   _input:

@@ -37,7 +37,7 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Render the zones
+- name: Render the zones with a placeholder for the serial
   ansible.builtin.set_fact:
     __zone_files: "{{ dns_zones_zones | mailops.postfix.dns_zone_files({'ttl': 3600, 'ns': ['ns1.example.org.']}) }}"
 """

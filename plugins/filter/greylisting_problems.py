@@ -8,8 +8,10 @@ DOCUMENTATION = r"""
 name: greylisting_problems
 short_description: Check the greylisting role's variables, one message per problem
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
+  - mailops.postfix.filter.problems
 description:
-  - Returns one message per problem, each naming the variable and the value, or an empty list.
   - Checks the delay, the ages, the retry window, the auto-whitelisting count, that the restriction order is above 300
     (after C(reject_unauth_destination)), where postgrey listens (an IPv4 address and a port, or an absolute socket
     path), that the greylisting text is one line that the shell and systemd read alike, the syntax of the whitelist
@@ -21,12 +23,10 @@ description:
 options:
   _input:
     description: The role's variables, C(greylisting_*), by name.
-    type: dict
-    required: true
 """
 
 EXAMPLES = r"""
-- name: Check the variables
+- name: Check the variables; a delay of 0 is refused
   ansible.builtin.assert:
     that: problems == []
     fail_msg: "{{ problems | join('; ') }}"
@@ -37,14 +37,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The problems, one message each.
+  description: One message per problem, naming the variable and the value; empty when all is well.
   type: list
   elements: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._greylisting import greylisting_problems
 
-
-class FilterModule:
-    def filters(self):
-        return {"greylisting_problems": greylisting_problems}
+FilterModule = filter_module(greylisting_problems)

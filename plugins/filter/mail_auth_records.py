@@ -8,8 +8,9 @@ DOCUMENTATION = r"""
 name: mail_auth_records
 short_description: Add the mail authentication TXT records (DKIM, SPF, DMARC, MTA-STS, TLS-RPT) to DNS zones
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.filter
+  - mailops.postfix.filter.dkim_records
 description:
   - Returns the zones (in the format of C(dns_zones_zones)) with the TXT records of each mail domain added to the
     zone that holds it (the longest matching zone name), with absolute owner names.
@@ -31,32 +32,26 @@ options:
     type: list
     elements: dict
     required: true
-  dkim_records:
-    description: The DKIM records of the estate, a list of the hosts' C(dkim_records) facts (lists of records).
-    type: list
-    elements: raw
-    default: []
 seealso:
   - plugin: mailops.postfix.mail_auth_report
     plugin_type: filter
+    description: The same records as zone-file lines, for DNS served elsewhere.
 """
 
 EXAMPLES = r"""
-- name: The zones with their mail records
+- name: Add each mail domain's records to its zone
   ansible.builtin.set_fact:
     __zones: "{{ dns_zones_zones | mailops.postfix.mail_auth_records(dns_zones_mail_domains, __dkim) }}"
 """
 
 RETURN = r"""
 _value:
-  description: The zones, records added.
+  description: The zones, each mail domain's TXT records added to the zone that holds it.
   type: list
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import mail_auth_records
 
-
-class FilterModule:
-    def filters(self):
-        return {"mail_auth_records": mail_auth_records}
+FilterModule = filter_module(mail_auth_records)

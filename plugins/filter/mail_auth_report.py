@@ -8,8 +8,9 @@ DOCUMENTATION = r"""
 name: mail_auth_report
 short_description: The mail authentication records as zone-file lines, for DNS served elsewhere
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.filter
+  - mailops.postfix.filter.dkim_records
 description:
   - Returns one zone-file line per record (C(NAME TTL IN TXT "..." "...")), the values split into strings of at most
     255 bytes, for the mail domains given and for every domain of the DKIM records.
@@ -22,11 +23,6 @@ options:
     type: list
     elements: dict
     required: true
-  dkim_records:
-    description: The DKIM records of the estate, a list of the hosts' C(dkim_records) facts.
-    type: list
-    elements: raw
-    default: []
   ttl:
     description: The TTL written on each line.
     type: int
@@ -41,14 +37,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: Zone-file lines.
+  description: Zone-file lines, C(NAME TTL IN TXT ...), one per record.
   type: list
   elements: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._mail_auth import mail_auth_report
 
-
-class FilterModule:
-    def filters(self):
-        return {"mail_auth_report": mail_auth_report}
+FilterModule = filter_module(mail_auth_report)

@@ -21,6 +21,7 @@ description:
     bounds (shorter than C(/8) for IPv4 or C(/32) for IPv6, or a public network shorter than C(/24) or C(/48)) fails
     too, unless it is acknowledged there.
 extends_documentation_fragment:
+  - mailops.postfix.filter
   - mailops.postfix.filter.variable
 options:
   _input:
@@ -39,14 +40,14 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Normalise mynetworks
+- name: Normalise the networks trusted to relay, as the postfix role does
   ansible.builtin.set_fact:
     __postfix_mynetworks: "{{ postfix_mynetworks | mailops.postfix.postfix_networks('postfix_mynetworks') }}"
 """
 
 RETURN = r"""
 _value:
-  description: The networks in Postfix's syntax.
+  description: The networks in Postfix's syntax, each once, in the order given.
   type: list
   elements: str
 """

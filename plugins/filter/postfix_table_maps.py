@@ -8,6 +8,9 @@ DOCUMENTATION = r"""
 name: postfix_table_maps
 short_description: The TYPE:PATH of each of the postfix role's lookup tables that has entries
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
+  - mailops.postfix.filter.tables
 description:
   - Takes the same list of tables as the P(mailops.postfix.postfix_tables#filter) filter and returns C(TYPE:PATH) for
     each table that is present (has entries, or sets C(always)), the way C(main.cf) names it.
@@ -16,15 +19,6 @@ description:
     C(parameters), ready to be combined into C(main.cf).
 positional: map_type, key
 options:
-  _input:
-    description: The tables.
-    type: list
-    elements: dict
-    required: true
-  map_type:
-    description: The type of the tables that do not set one (postfix_map_type).
-    type: str
-    default: hash
   key:
     description: What the result is keyed by.
     type: str
@@ -49,9 +43,7 @@ _value:
   type: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._postfix_tables import postfix_table_maps
 
-
-class FilterModule:
-    def filters(self):
-        return {"postfix_table_maps": postfix_table_maps}
+FilterModule = filter_module(postfix_table_maps)

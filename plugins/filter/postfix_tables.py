@@ -8,6 +8,9 @@ DOCUMENTATION = r"""
 name: postfix_tables
 short_description: Turn the postfix role's list of lookup tables into the postmap module's items
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
+  - mailops.postfix.filter.tables
 description:
   - The postfix role describes its lookup tables once, as a list of C({name, entries}) with optional C(path) (default
     C(/etc/postfix/NAME)), C(type) (default O(map_type)), C(aliases) (built with C(postalias)), C(always) (kept even
@@ -17,16 +20,6 @@ description:
     without entries (unless C(always)).
   - Entries given as a list of C({pattern, action}) (header and body checks) become the lines C(pattern action).
 positional: map_type
-options:
-  _input:
-    description: The tables.
-    type: list
-    elements: dict
-    required: true
-  map_type:
-    description: The type of the tables that do not set one (postfix_map_type).
-    type: str
-    default: hash
 """
 
 EXAMPLES = r"""
@@ -48,9 +41,7 @@ _value:
   elements: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._postfix_tables import postfix_tables
 
-
-class FilterModule:
-    def filters(self):
-        return {"postfix_tables": postfix_tables}
+FilterModule = filter_module(postfix_tables)

@@ -8,6 +8,8 @@ DOCUMENTATION = r"""
 name: smarthost_dovecot_passwd
 short_description: Dovecot's password file for the smarthost role's submission users
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - Returns the text of the file, one C(name:hash) line per user, the name lower-cased. The hash is the user's
     C(password_hash), or C({SHA512-CRYPT}) and the hash that O(hashes) holds for the user (the registered results of
@@ -37,13 +39,11 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The file's text.
+  description: The file's text, one C(name:hash) line per user.
   type: str
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_dovecot_passwd
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_dovecot_passwd": smarthost_dovecot_passwd}
+FilterModule = filter_module(smarthost_dovecot_passwd)

@@ -8,6 +8,8 @@ DOCUMENTATION = r"""
 name: smarthost_dovecot_salts
 short_description: The salts of the SHA512-CRYPT hashes in Dovecot's password file, by user
 version_added: 0.1.0
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - Reads the text of the smarthost role's Dovecot password file (C(name:{SHA512-CRYPT}$6$SALT$HASH) lines) and
     returns C(name -> SALT), so that the role hashes an unchanged password with its old salt and the file does not
@@ -34,9 +36,7 @@ _value:
   type: dict
 """
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
 from ansible_collections.mailops.postfix.plugins.plugin_utils._smarthost import smarthost_dovecot_salts
 
-
-class FilterModule:
-    def filters(self):
-        return {"smarthost_dovecot_salts": smarthost_dovecot_salts}
+FilterModule = filter_module(smarthost_dovecot_salts)

@@ -16,6 +16,7 @@ description:
     same next hop carry the same credentials (Postfix finds a login by the server it talks to).
 positional: tls_level
 extends_documentation_fragment:
+  - mailops.postfix.filter
   - mailops.postfix.filter.relays
 options:
   tls_level:
@@ -25,7 +26,7 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Check the relays
+- name: Check every relay, without showing its password
   ansible.builtin.assert:
     that: item.problem == ''
     fail_msg: "{{ item.variable }}: relay {{ item.host }}: {{ item.problem }}"

@@ -35,7 +35,7 @@ options:
 """
 
 EXAMPLES = r"""
-- name: The next hops
+- name: The next hops of the relays
   ansible.builtin.debug:
     msg: "{{ [{'host': 'smtp.example.net'}] | mailops.postfix.smarthost_relays([], []) | map(attribute='nexthop') }}"
     # ["[smtp.example.net]:587"]

@@ -12,6 +12,7 @@ description:
   - Returns the entries of smtp_sasl_password_maps, C(nexthop -> username:password), one for each relay with
     credentials. Keys are next hops only, never senders, so each server is offered its own login and no other.
 extends_documentation_fragment:
+  - mailops.postfix.filter
   - mailops.postfix.filter.relays
 """
 
@@ -27,7 +28,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The table's entries.
+  description: The table's entries, C(nexthop -> username:password).
   type: dict
 """
 

@@ -14,6 +14,7 @@ description:
   - A user's addresses are its C(addresses) (addresses and C(@domain)s), by default its name when the name is an
     address, else C(name@domain).
 extends_documentation_fragment:
+  - mailops.postfix.filter
   - mailops.postfix.filter.sasl_users
 options:
   domain:
@@ -21,7 +22,7 @@ options:
 """
 
 EXAMPLES = r"""
-- name: The table
+- name: Which users may send as which address
   ansible.builtin.debug:
     msg: "{{ [{'name': 'alice'}, {'name': 'web1', 'addresses': ['@web1.example.org']}] | mailops.postfix.smarthost_sender_logins('example.org') }}"
     # {"alice@example.org": "alice", "@web1.example.org": "web1"}
@@ -29,7 +30,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The table's entries.
+  description: The table's entries, C(address -> users).
   type: dict
 """
 

@@ -16,6 +16,7 @@ description:
     C({PLAIN}) or another scheme that keeps the password in clear, that C(password) is not a C({PLAIN}) hash, and
     the syntax of C(addresses).
 extends_documentation_fragment:
+  - mailops.postfix.filter
   - mailops.postfix.filter.sasl_users
 options:
   domain:
@@ -23,11 +24,12 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Check the users
-  ansible.builtin.assert:
-    that: item.problem == ''
-    fail_msg: "smarthost_sasl_users: user {{ item.name }}: {{ item.problem }}"
-  loop: "{{ smarthost_sasl_users | mailops.postfix.smarthost_user_problems('example.org') }}"
+- name: The users with a problem, and what it is
+  ansible.builtin.debug:
+    msg: >-
+      {{ smarthost_sasl_users | mailops.postfix.smarthost_user_problems('example.org')
+         | rejectattr('problem', 'eq', '') | items2dict(key_name='name', value_name='problem') }}
+    # {"bob": "set password or password_hash, not both"}
 """
 
 RETURN = r"""

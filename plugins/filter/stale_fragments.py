@@ -8,8 +8,8 @@ DOCUMENTATION = r"""
 name: stale_fragments
 short_description: The fragments on a host that no role of the play applies
 version_added: 0.1.0
-author:
-  - mailops.postfix contributors (@mailops)
+extends_documentation_fragment:
+  - mailops.postfix.filter
 description:
   - From the fragment files found on a host (C(/etc/postfix/mailops.d/NAME.json)), the names of those that belong to
     no role of the play and that no M(mailops.postfix.postfix_fragment) task applied earlier in the run, sorted.
@@ -53,6 +53,8 @@ _value:
 
 import posixpath
 
+from ansible_collections.mailops.postfix.plugins.plugin_utils._filter import filter_module
+
 
 def fragment_name(path: str) -> str:
     """C(/etc/postfix/mailops.d/tls.json) -> C(tls)."""
@@ -66,6 +68,4 @@ def stale_fragments(files, roles, applied=None) -> list[str]:
     return sorted({fragment_name(path) for path in files or []} - owned)
 
 
-class FilterModule:
-    def filters(self):
-        return {"stale_fragments": stale_fragments}
+FilterModule = filter_module(stale_fragments)

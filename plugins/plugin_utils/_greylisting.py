@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import typing as t
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
@@ -58,16 +59,41 @@ def _int(value):
         return None
 
 
+def _at_least(least: int) -> t.Callable[[t.Any], bool]:
+    """A check of a setting: a whole number (a boolean is not) of at least `least`."""
+    return lambda value: (number := _int(value)) is not None and number >= least
+
+
+def _json(value) -> str:
+    return json.dumps(str(value))
+
+
+# The settings checked one by one, in the order of the messages: the variable,
+# whether its value is good, how the message shows the value, what is wrong.
+SETTINGS: tuple[tuple[str, t.Callable[[t.Any], bool], t.Callable[[t.Any], str], str], ...] = (
+    (
+        "greylisting_delay",
+        _at_least(1),
+        str,
+        "is not a delay; give a whole number of seconds, at least 1 (postgrey defaults to 300)",
+    ),
+    ("greylisting_max_age", _at_least(1), str, "is not an age; give a whole number of days, at least 1"),
+    (
+        "greylisting_retry_window",
+        lambda value: bool(RETRY_WINDOW.match(str(value))),
+        _json,
+        'must be a number of days ("2") or of hours ("36h"), at least 1',
+    ),
+    ("greylisting_auto_whitelist_clients", _at_least(0), str, "must be 0 (off) or a positive count"),
+)
+
+
 def _strings(value, variable: str) -> list[str]:
     if value is None:
         return []
     if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
         raise AnsibleFilterError(f"{variable}: expected a list, got {type(value).__name__}")
     return [str(item) for item in value]
-
-
-def _json(value) -> str:
-    return json.dumps(str(value))
 
 
 def _is_network(entry: str) -> bool:
@@ -97,27 +123,9 @@ def greylisting_problems(settings) -> list[str]:
     problems = []
     get = settings.get
 
-    delay = _int(get("greylisting_delay"))
-    if delay is None or delay < 1:
-        problems.append(
-            f"greylisting_delay: {get('greylisting_delay')} is not a delay; give a whole number of seconds, at least 1"
-            " (postgrey defaults to 300)"
-        )
-    max_age = _int(get("greylisting_max_age"))
-    if max_age is None or max_age < 1:
-        problems.append(
-            f"greylisting_max_age: {get('greylisting_max_age')} is not an age; give a whole number of days, at least 1"
-        )
-    if not RETRY_WINDOW.match(str(get("greylisting_retry_window"))):
-        problems.append(
-            f'greylisting_retry_window: {_json(get("greylisting_retry_window"))} must be a number of days ("2")'
-            ' or of hours ("36h"), at least 1'
-        )
-    clients = _int(get("greylisting_auto_whitelist_clients"))
-    if clients is None or clients < 0:
-        problems.append(
-            f"greylisting_auto_whitelist_clients: {get('greylisting_auto_whitelist_clients')} must be 0 (off) or a positive count"
-        )
+    for variable, valid, shown, problem in SETTINGS:
+        if not valid(get(variable)):
+            problems.append(f"{variable}: {shown(get(variable))} {problem}")
     # Unset (None), the registry of orders places greylisting (600).
     order = _int(get("greylisting_restriction_order"))
     if get("greylisting_restriction_order") is not None and (order is None or order <= 300):

@@ -176,25 +176,38 @@ def _list(value, what) -> list:
     return list(value)
 
 
+def _check_keys(spec, what, keys) -> None:
+    """Fail, naming `what`, unless `spec` is a dict whose keys are among `keys`."""
+    if not isinstance(spec, dict):
+        raise AnsibleFilterError(f"{what}: expected a dict {{{', '.join(keys)}}}, got {spec!r}")
+    unknown = sorted(str(k) for k in spec if k not in keys)
+    if unknown:
+        raise AnsibleFilterError(f"{what}: unknown key(s) {', '.join(unknown)}; expected {', '.join(keys)}")
+
+
+def _domain_terms(spec, what, mechanism) -> list[str]:
+    """The SPF terms `MECHANISM:domain` for the domains that `spec` lists under `mechanism` (`a`, `include`)."""
+    terms = []
+    for name in _list(spec.get(mechanism), f"{what}.{mechanism}"):
+        problem = _domain_problem(name)
+        if problem:
+            raise AnsibleFilterError(f"{what}.{mechanism}: {problem}")
+        terms.append(f"{mechanism}:{_domain(name)}")
+    return terms
+
+
 def spf_value(spec, what="spf") -> str:
     """v=spf1 from {mx, a, ip, include, all}, with RFC 7208's limit of ten
     DNS-querying terms."""
-    if not isinstance(spec, dict):
-        raise AnsibleFilterError(f"{what}: expected a dict {{mx, a, ip, include, all}}, got {spec!r}")
-    unknown = sorted(str(k) for k in spec if k not in SPF_KEYS)
-    if unknown:
-        raise AnsibleFilterError(f"{what}: unknown key(s) {', '.join(unknown)}; expected {', '.join(SPF_KEYS)}")
+    _check_keys(spec, what, SPF_KEYS)
     terms = ["v=spf1"]
     lookups = 0
     if spec.get("mx", True):
         terms.append("mx")
         lookups += 1
-    for name in _list(spec.get("a"), f"{what}.a"):
-        problem = _domain_problem(name)
-        if problem:
-            raise AnsibleFilterError(f"{what}.a: {problem}")
-        terms.append(f"a:{_domain(name)}")
-        lookups += 1
+    a_terms = _domain_terms(spec, what, "a")
+    terms += a_terms
+    lookups += len(a_terms)
     for address in _list(spec.get("ip"), f"{what}.ip"):
         try:
             network = ipaddress.ip_network(str(address), strict=False)
@@ -204,12 +217,9 @@ def spf_value(spec, what="spf") -> str:
             raise AnsibleFilterError(f"{what}.ip: {address!r} would authorise every host on the Internet")
         text = str(network.network_address) if network.prefixlen == network.max_prefixlen else str(network)
         terms.append(f"ip{network.version}:{text}")
-    for name in _list(spec.get("include"), f"{what}.include"):
-        problem = _domain_problem(name)
-        if problem:
-            raise AnsibleFilterError(f"{what}.include: {problem}")
-        terms.append(f"include:{_domain(name)}")
-        lookups += 1
+    include_terms = _domain_terms(spec, what, "include")
+    terms += include_terms
+    lookups += len(include_terms)
     if lookups > 10:
         raise AnsibleFilterError(
             f"{what}: {lookups} terms that query DNS (mx, a, include); RFC 7208 allows 10, and receivers answer permerror"
@@ -231,11 +241,7 @@ def _uris(value, what) -> list[str]:
 
 def dmarc_value(spec, what="dmarc") -> str:
     """v=DMARC1 from {p, sp, rua, ruf, pct, adkim, aspf}; v first, p required."""
-    if not isinstance(spec, dict):
-        raise AnsibleFilterError(f"{what}: expected a dict {{p, sp, rua, ruf, pct, adkim, aspf}}, got {spec!r}")
-    unknown = sorted(str(k) for k in spec if k not in DMARC_KEYS)
-    if unknown:
-        raise AnsibleFilterError(f"{what}: unknown key(s) {', '.join(unknown)}; expected {', '.join(DMARC_KEYS)}")
+    _check_keys(spec, what, DMARC_KEYS)
     tags = ["v=DMARC1"]
     for tag in ("p", "sp"):
         if tag == "sp" and spec.get("sp") is None:
